@@ -1,0 +1,3 @@
+from gridterm.cli import main
+
+raise SystemExit(main())
