@@ -23,7 +23,7 @@ def test_help_in_chinese(capsys):
 
 def test_unknown_language_is_a_clear_error(capsys):
     assert main(["--lang", "fr", "outbox"]) == 2
-    assert "'fr'" in capsys.readouterr().err
+    assert "fr" in capsys.readouterr().err
 
 
 def test_python_dash_m_works():
