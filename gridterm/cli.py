@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(_peek_lang(argv))
     except UnknownLanguage as exc:
         set_language(None)
-        print(t("cli.bad_lang", lang=str(exc)), file=sys.stderr)
+        print(t("cli.bad_lang", value=str(exc)), file=sys.stderr)
         return 2
     parser = build_parser()
     args = parser.parse_args(argv)
