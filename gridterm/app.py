@@ -1,0 +1,197 @@
+"""The grid officer's Textual app: the shell every screen plugs into.
+
+Screens are registered in ``SCREEN_REGISTRY`` below (name, "module:Class", key on Home,
+catalog key of its label) and imported only when first opened, so start-up pays only for
+Home.  Any screen opens another with ``self.app.action_open(name, **kwargs)``; the palette
+(ctrl+p) offers every registered screen and every key of the current screen by name.
+See docs/tui.md, "Adding a screen".
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from gridterm.commands_palette import GridtermCommands
+from gridterm.i18n import get_language, set_language, t
+from gridterm.messages import StoreChanged
+
+if TYPE_CHECKING:
+    import argparse
+
+    from gridterm.store import Store
+
+# (name, "module:Class", key on Home or None, catalog key of the label).  Other parts add
+# their screens here, one line each; the class is imported the first time it is opened.
+SCREEN_REGISTRY: list[tuple[str, str, str | None, str]] = [
+    ("home", "gridterm.screens.home:HomeScreen", None, "tui.screen.home"),
+    ("households", "gridterm.screens.households:HouseholdsScreen", "h", "tui.screen.households"),
+    (
+        "household",
+        "gridterm.screens.households:HouseholdDetailScreen",
+        None,
+        "tui.screen.household",
+    ),
+    (
+        "household_form",
+        "gridterm.screens.household_form:HouseholdFormScreen",
+        None,
+        "tui.screen.household_form",
+    ),
+    ("outbox", "gridterm.screens.outbox:OutboxScreen", "o", "tui.screen.outbox"),
+    ("feedback", "gridterm.screens.feedback:FeedbackScreen", "f", "tui.screen.feedback"),
+    ("settings", "gridterm.screens.settings:SettingsScreen", "s", "tui.screen.settings"),
+]
+
+
+def registry_entry(name: str) -> tuple[str, str, str | None, str] | None:
+    for entry in SCREEN_REGISTRY:
+        if entry[0] == name:
+            return entry
+    return None
+
+
+def load_screen_class(name: str) -> type[Screen]:
+    entry = registry_entry(name)
+    if entry is None:
+        raise KeyError(name)
+    module_name, _, class_name = entry[1].partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def screen_available(name: str) -> bool:
+    """True when ``name`` is registered and its module is installed (another part may not be)."""
+    entry = registry_entry(name)
+    if entry is None:
+        return False
+    return importlib.util.find_spec(entry[1].partition(":")[0]) is not None
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class GridtermApp(App[int]):
+    """The officer's app.  ``store`` is an open ``gridterm.store.Store``."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "gridterm"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    COMMANDS = {GridtermCommands}
+    # Descriptions are catalog keys; the footer and the palette translate them.
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "tui.key.quit", id="quit", priority=True, show=False),
+        Binding("escape", "back", "tui.key.back", id="back"),
+        Binding("ctrl+p", "command_palette", "tui.key.palette", id="palette", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        data_dir: Path | None = None,
+        clock: Callable[[], datetime] = local_now,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.data_dir = Path(data_dir) if data_dir else None
+        self.clock = clock
+        self.theme = "textual-dark"
+
+    # -- what screens read -------------------------------------------------------------------
+    @property
+    def enrollment(self) -> dict | None:
+        return self.store.meta_get("enrollment") or None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    # -- navigation --------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return load_screen_class("home")()
+
+    def action_open(self, name: str, **kwargs: Any) -> None:
+        """Open the registered screen ``name`` on top of the current one."""
+        if not screen_available(name):
+            self.notify(t("tui.not_available"), severity="warning")
+            return
+        self.push_screen(load_screen_class(name)(**kwargs))
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" and len(self.screen_stack) <= 1:
+            return False  # nothing to go back to: hide the key on Home
+        return True
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=t("tui.palette.placeholder"))
+            )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Textual's own commands are in English only; ours come from GridtermCommands.
+        return ()
+
+    # -- store changes -----------------------------------------------------------------------
+    def store_changed(self, record_id: str | None = None) -> None:
+        """Tell every screen the store changed (after a save), so counts and lists refresh."""
+        for screen in self.screen_stack:
+            screen.post_message(StoreChanged(record_id))
+
+    # -- language ----------------------------------------------------------------------------
+    def apply_language(self, lang: str) -> None:
+        """Switch the language now: every screen is rebuilt from the catalogs."""
+        set_language(lang)
+        self.store.meta_set("language", get_language())
+        top = type(self.screen)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.switch_screen(load_screen_class("home")())
+        if top.__name__ != "HomeScreen":
+            try:
+                self.push_screen(top())
+            except TypeError:
+                pass  # a screen that needs arguments is not reopened
+
+    def compose(self) -> ComposeResult:
+        return ()
+
+
+def run(args: argparse.Namespace) -> int:
+    """``gridterm`` with no subcommand: open the store, run the app, close the store."""
+    from gridterm.paths import data_dir as resolve_data_dir
+    from gridterm.store import Store, StoreCorrupt, StoreLocked
+
+    folder = resolve_data_dir(getattr(args, "data_dir", None))
+    try:
+        store = Store.open(folder, recover=bool(getattr(args, "recover", False)))
+    except (StoreLocked, StoreCorrupt) as exc:
+        print(f"gridterm: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if not getattr(args, "lang", None):
+            saved = store.meta_get("language")
+            if saved:
+                try:
+                    set_language(saved)
+                except ValueError:
+                    pass
+        app = GridtermApp(store, data_dir=folder)
+        app.run(mouse=not getattr(args, "no_mouse", False))
+        return app.return_code or 0
+    finally:
+        store.close()
