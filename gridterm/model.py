@@ -614,6 +614,13 @@ def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> A
     return value
 
 
+def _add_missing(spec: Spec, path: str, out: _Collector) -> None:
+    if spec.type == "list" and spec.min:
+        out.add(path, "model.too_few", min=spec.min)
+    else:
+        out.add(path, "model.required")
+
+
 def _check_fields(fields: dict, value: dict, path: str, out: _Collector, today: date) -> dict:
     result: dict = {}
     prefix = f"{path}." if path else ""
@@ -626,7 +633,7 @@ def _check_fields(fields: dict, value: dict, path: str, out: _Collector, today: 
         item = value.get(name)
         if _is_empty(item):
             if sub.required:
-                out.add(sub_path, "model.too_few" if sub.min else "model.required", min=sub.min)
+                _add_missing(sub, sub_path, out)
             elif present:
                 result[name] = item
             continue
@@ -787,7 +794,7 @@ def validate_field(kind: str, path: str, value: Any, lang: str | None = None) ->
     out = _Collector()
     if _is_empty(value):
         if spec.required:
-            out.add(full, "model.too_few" if spec.min else "model.required", min=spec.min)
+            _add_missing(spec, full, out)
     else:
         _check(spec, value, full, out, date.today())
     return out.errors[0].message(lang) if out.errors else None
