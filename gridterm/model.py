@@ -11,6 +11,7 @@ messages name the field by its translated label, in zh_CN or en.
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 import uuid
@@ -133,8 +134,13 @@ def _lang_short(lang: str | None) -> str:
 
 
 def codes(group: str) -> list[str]:
-    """The codes of a vocabulary group, in their display order."""
-    return [c for c in vocab()[group] if not c.startswith("_")]
+    """The codes of a vocabulary group, in their display order (a new list each call)."""
+    return list(_codes(group))
+
+
+@cache
+def _codes(group: str) -> tuple[str, ...]:
+    return tuple(c for c in vocab()[group] if not c.startswith("_"))
 
 
 def label(group: str, code: str, lang: str | None = None) -> str:
@@ -300,7 +306,8 @@ class Spec:
 
     type: text | long | name | code | bool | int | date | moment | datetime | id_number |
           phone | list | object | answers | any
-    ``moment`` is a date or a timestamp with offset; ``datetime`` requires the timestamp.
+    ``moment`` is a date or a timestamp with offset; ``datetime`` requires the timestamp;
+    ``answer`` is one checklist answer.
     """
 
     type: str
@@ -477,17 +484,12 @@ SERVICE_SPECS: dict[str, Spec] = {
 
 # Characters refused everywhere: C0/C1 controls (newline allowed in long text), lone
 # surrogates (they cannot be encoded), and bidi overrides (they make text lie about itself).
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BAD_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_BAD_LONG = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def _bad_chars(text: str, allow_newline: bool) -> bool:
-    for ch in text:
-        if ch == "\n" and allow_newline:
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs") or ch in _BIDI:
-            return True
-    return False
+    return (_BAD_LONG if allow_newline else _BAD_LINE).search(text) is not None
 
 
 def _is_empty(value: Any) -> bool:
@@ -531,7 +533,7 @@ def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> A
             out.add(path, "model.too_long", max=spec.max, n=len(text))
         return text
     if kind == "code":
-        if not isinstance(value, str) or value not in codes(spec.group):
+        if not isinstance(value, str) or value not in _codes(spec.group):
             out.add(path, "model.bad_code", value=_shown(value))
         return value
     if kind == "bool":
@@ -611,6 +613,8 @@ def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> A
         return _check_fields(spec.fields, value, path, out, today)
     if kind == "answers":
         return _check_answers(spec, value, path, out)
+    if kind == "answer":
+        return _check_answer(value, path, out)
     return value
 
 
@@ -650,19 +654,27 @@ def _check_answers(spec: Spec, value: Any, path: str, out: _Collector) -> Any:
         return value
     result = {}
     for key, answer in value.items():
-        item_path = f"{path}.{key}"
         if not isinstance(key, str) or not key or len(key) > ID_MAX or _bad_chars(key, False):
             out.add(path, "model.bad_answer_key", value=_shown(key))
             continue
-        if answer is None or isinstance(answer, (bool, int, float)):
-            result[key] = answer
-        elif isinstance(answer, str):
-            result[key] = _check(_long(), answer, item_path, out, date.today())
-        elif isinstance(answer, list) and all(isinstance(a, str) for a in answer):
-            result[key] = [_check(_text(LINE_MAX), a, item_path, out, date.today()) for a in answer]
-        else:
-            out.add(item_path, "model.bad_answer", value=_shown(answer))
+        result[key] = _check_answer(answer, f"{path}.{key}", out)
     return result
+
+
+def _check_answer(answer: Any, path: str, out: _Collector) -> Any:
+    """One checklist answer: yes/no, a finite number, text, a date, or a list of choices."""
+    if answer is None or isinstance(answer, (bool, int)):
+        return answer
+    if isinstance(answer, float):
+        if not math.isfinite(answer):
+            out.add(path, "model.bad_answer", value=_shown(answer))
+        return answer
+    if isinstance(answer, str):
+        return _check(_long(), answer, path, out, date.today())
+    if isinstance(answer, list) and len(answer) <= 50 and all(isinstance(a, str) for a in answer):
+        return [_check(_text(LINE_MAX), a, path, out, date.today()) for a in answer]
+    out.add(path, "model.bad_answer", value=_shown(answer))
+    return answer
 
 
 # --------------------------------------------------------------------------- public validation
@@ -772,6 +784,9 @@ def _spec_at(kind: str, path: str) -> Spec:
     if parts and parts[0] == "data":
         parts = parts[1:]
     for part in parts:
+        if spec.type == "answers":  # answers.<item key>: one checklist answer
+            spec = Spec("answer")
+            continue
         m = _INDEX.match(part)
         if m is None or spec.type != "object" or m.group("name") not in spec.fields:
             raise KeyError(path)
@@ -842,9 +857,10 @@ def wire_form(record: dict) -> dict:
 
 def canonical_json(obj: Any) -> bytes:
     """One byte form for one value: sorted keys, UTF-8, no spaces."""
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
+    text = json.dumps(
+        obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
     )
+    return text.encode("utf-8")
 
 
 _CLOSED_STATUSES = ("done", "checked_back", "closed_on_spot")

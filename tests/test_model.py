@@ -639,3 +639,54 @@ def test_visit_due():
     rules = {"default_days": 10, "tags": {"dibao": 3}}
     assert model.visit_due(["dibao"], "2026-11-20", rules, today=today) == ("2026-11-23", True)
     assert model.visit_due([], "2026-11-20", rules, today="2026-11-26") == ("2026-11-30", False)
+
+
+# --------------------------------------------------------------------------- edges
+
+
+def test_answers_refuse_nan_and_inline_check_of_one_answer():
+    data = {**MINIMAL["visit"], "answers": {"income": float("nan")}}
+    with pytest.raises(ValidationError) as info:
+        model.validate_data("visit", data)
+    assert info.value.errors[0].field == "data.answers.income"
+    assert model.validate_field("visit", "answers.gas_alarm", True) is None
+    assert model.validate_field("visit", "answers.note", "a\x00b") is not None
+    assert model.validate_field("visit", "answers.x", {"a": 1}) is not None
+    with pytest.raises(ValueError):
+        model.canonical_json({"x": float("inf")})
+
+
+@pytest.mark.parametrize(
+    "char", ["\x00", "\t", "\x1b", "\x7f", "\x85", "\u202e", "\u2066", "\ud800"]
+)
+def test_control_characters_refused_everywhere(char):
+    for spec_path in ("head", "notes"):
+        msg = model.validate_field("household", spec_path, f"张{char}三")
+        assert msg is not None and "control" in msg
+
+
+def test_ordinary_unicode_is_kept():
+    text = "买买提·艾力 Zoë 😀 ①"
+    assert (
+        model.validate_data("household", {"village": "x", "head": "y", "notes": text})["notes"]
+        == text
+    )
+
+
+def test_length_bounds_count_characters_not_bytes():
+    assert model.validate_field("household", "head", "张" * 50) is None
+    msg = model.validate_field("household", "head", "张" * 51)
+    assert msg == "Head of household is too long: at most 50 characters, got 51."
+    zh = model.validate_field("household", "head", "张" * 51, lang="zh_CN")
+    assert zh == "户主姓名太长：最多50个字，现有51个。"
+
+
+def test_list_bounds():
+    members = [{"name": f"成员{i}"} for i in range(31)]
+    msg = model.validate_field("household", "members", members)
+    assert msg == "Members has too many entries: at most 30."
+
+
+def test_empty_rows_of_object_lists_are_dropped():
+    out = model.validate_data("household", {"village": "x", "head": "y", "members": [{}, None]})
+    assert out["members"] == []
