@@ -455,6 +455,12 @@ def _batches(
         start = end
 
 
+def _reference_key(kind: str, item: dict) -> str:
+    if kind == "templates":
+        return f"{item.get('id')}@{item.get('version')}"
+    return str(item.get("id"))
+
+
 class SyncClient:
     """Push and pull for one enrolled store.  Use as a context manager (it owns a client)."""
 
@@ -574,12 +580,13 @@ class SyncClient:
                     raise ServiceRefused(status=410, detail=_detail(response)[0])
                 # The service no longer keeps changes that old: start over from the beginning.
                 result.full = True
+                result.pages = 0
                 cursor = 0
                 self.store.meta_set("cursor", 0)
                 continue
             self._check(response)
             page = _json(response)
-            self._apply_page(page, result)
+            self._apply_page(page, result, fresh=cursor == 0 and result.pages == 0)
             new_cursor = page.get("cursor", cursor)
             if not isinstance(new_cursor, int) or isinstance(new_cursor, bool):
                 raise SyncError("sync.bad_answer", status=response.status_code)
@@ -596,16 +603,27 @@ class SyncClient:
                 raise SyncError("sync.bad_answer", status=response.status_code)
             cursor = new_cursor
 
-    def _apply_page(self, page: dict, result: PullResult) -> None:
+    def _apply_page(self, page: dict, result: PullResult, *, fresh: bool) -> None:
         updates = page.get("updates") or []
         if updates:
             self.store.apply_updates(updates)
             result.updates += len(updates)
         for kind in ("templates", "households", "mediators"):
-            items = page.get(kind) or []
-            if items:
-                self.store.save_reference(kind, items)
-                setattr(result, kind, getattr(result, kind) + len(items))
+            items = [item for item in page.get(kind) or [] if isinstance(item, dict)]
+            if not items and not fresh:
+                continue
+            # The feed carries what changed since the cursor: merge by id into what we hold,
+            # except on the first page of a pull from the beginning, which starts afresh.
+            merged = {} if fresh else {_reference_key(kind, i): i for i in self._reference(kind)}
+            for item in items:
+                merged[_reference_key(kind, item)] = item
+            if items or fresh and self._reference(kind):
+                self.store.save_reference(kind, list(merged.values()))
+            setattr(result, kind, getattr(result, kind) + len(items))
+
+    def _reference(self, kind: str) -> list[dict]:
+        holder = getattr(self.store, "reference", self.store)
+        return list(getattr(holder, kind)())
 
     # -- both ---------------------------------------------------------------------
 
