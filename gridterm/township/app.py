@@ -1,0 +1,211 @@
+"""The township service's app factory: ``create_app(db_url)``.
+
+Routers per area (``routers/``), one database session per request (``deps.py``), every error a
+JSON ``{"detail", "code"}`` with a 4xx status, request bodies bounded in size, and nothing of a
+record's contents in any log line (SQL parameters are hidden; unexpected errors are logged by
+type and path only).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gridterm import __version__
+from gridterm.i18n import t
+from gridterm.township import db
+from gridterm.township.errors import ApiError, request_language
+from gridterm.township.ratelimit import TokenBucket
+
+log = logging.getLogger("gridterm.township")
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+# Routers built by other parts are included when their module exists.
+OPTIONAL_ROUTERS = ("staff", "public")
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "token_invalid",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    410: "gone",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+}
+
+
+class ServiceState:
+    """What routes need besides the request: the engine, sessions, limits, clock hooks."""
+
+    def __init__(self, db_url: str, *, enroll_rate: tuple[float, float], base_url: str | None):
+        self.db_url = db.normalize_url(db_url)
+        self.engine = db.make_engine(self.db_url)
+        self.sessions = db.session_factory(self.engine)
+        capacity, per_second = enroll_rate
+        self.enroll_limiter = TokenBucket(capacity=capacity, refill_per_second=per_second)
+        self.base_url = base_url
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, whether or not they say their
+    length up front (chunked bodies are counted as they arrive)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await _send_error(scope, send, 413, "body_too_large")
+                    return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise HTTPException(413)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _send_error(scope: Scope, send: Send, status: int, code: str) -> None:
+    lang = request_language(_header(scope, b"accept-language"))
+    response = JSONResponse(
+        {"detail": t(f"service.error.{code}", lang=lang), "code": code}, status_code=status
+    )
+    await response(scope, _noop_receive, send)
+
+
+async def _noop_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _lang(request: Request) -> str:
+    return request_language(request.headers.get("accept-language"))
+
+
+def _error(status: int, code: str, detail: str, headers: dict[str, str] | None = None):
+    return JSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
+
+
+def _validation_detail(exc: RequestValidationError, lang: str) -> str:
+    errors = exc.errors()
+    if not errors:
+        return t("service.error.invalid_request", lang=lang)
+    first = errors[0]
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body",)) or "body"
+    if first.get("type") == "json_invalid":
+        return t("service.error.json_invalid", lang=lang)
+    return t("service.error.invalid_field", lang=lang, field=where, reason=first.get("msg", ""))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError):
+        return _error(exc.status, exc.code, exc.message(_lang(request)), exc.headers)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        code = _STATUS_CODES.get(exc.status_code, "error")
+        status = exc.status_code if 400 <= exc.status_code < 500 else exc.status_code
+        detail = t(f"service.error.{code}", lang=_lang(request))
+        return _error(status, code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        return _error(422, "invalid_request", _validation_detail(exc, _lang(request)))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # Type and path only: messages and tracebacks can carry record contents.
+        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return _error(500, "internal", t("service.error.internal", lang=_lang(request)))
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    migrate: bool = True,
+    enroll_rate: tuple[float, float] = (10.0, 10.0 / 60.0),
+    base_url: str | None = None,
+    max_body: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The service for the database at ``db_url`` (default: ``GRIDTERM_DB`` or the SQLite file
+    in the data folder).  ``migrate`` applies Alembic migrations first.  ``enroll_rate`` is the
+    per-address budget for wrong enrollment codes: (burst, refill per second).  ``base_url`` is
+    the public address devices are told to sync to (default: the address they enrolled at)."""
+    state = ServiceState(db_url or db.default_db_url(), enroll_rate=enroll_rate, base_url=base_url)
+    if migrate:
+        from gridterm.township.migrations import upgrade
+
+        upgrade(state.engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.engine.dispose()
+
+    app = FastAPI(
+        title="gridterm township service",
+        version=__version__,
+        description="Sync API for grid officers' devices, staff API, resident status page.",
+        lifespan=lifespan,
+    )
+    app.state.gridterm = state
+    install_error_handlers(app)
+
+    from gridterm.township.routers import health, sync
+
+    app.include_router(health.router)
+    app.include_router(sync.router)
+    for name in OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(f"gridterm.township.routers.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"gridterm.township.routers.{name}":
+                raise
+            continue
+        app.include_router(module.router)
+
+    app.add_middleware(BodySizeLimit, limit=max_body)
+    return app
+
+
+def app_from_env() -> Any:
+    """Factory for ``uvicorn --factory gridterm.township.app:app_from_env`` (worker processes
+    read the database URL from ``GRIDTERM_DB``; migrations already ran in the parent)."""
+    return create_app(migrate=False)

@@ -1,0 +1,45 @@
+"""Alembic environment for the township service; the engine comes from
+``config.attributes["engine"]`` (see ``gridterm.township.migrations.upgrade``)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from gridterm.township.db import Base, UTCDateTime
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    # UTCDateTime is stored as a plain DateTime; migrations should not import our module.
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes["engine"]
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several service processes may start at once: one migrates, the others wait.
+            connection.exec_driver_sql("SELECT pg_advisory_lock(746110)")
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_item=render_item,
+                render_as_batch=connection.dialect.name == "sqlite",
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+        finally:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_unlock(746110)")
+                connection.commit()
+
+
+run_migrations_online()

@@ -1,0 +1,1 @@
+"""One router per area: health, sync (devices), staff, public (the resident's page)."""

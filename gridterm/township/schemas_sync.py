@@ -1,0 +1,70 @@
+"""Request and response bodies of the device API (enroll, push, pull): docs/contracts.md."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+MAX_BATCH = 500
+
+
+class EnrollIn(BaseModel):
+    code: str = Field(min_length=1, max_length=64, description="The code shown as XXXX-XXXX")
+    device_name: str = Field(default="", max_length=200)
+
+
+class Named(BaseModel):
+    id: str
+    name: str
+
+
+class OfficerOut(Named):
+    phone: str
+
+
+class EnrollOut(BaseModel):
+    device_id: str
+    token: str
+    device_secret: str
+    officer: OfficerOut
+    grid: Named
+    township: Named
+    service_url: str
+
+
+class PushIn(BaseModel):
+    records: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+
+
+class PushResult(BaseModel):
+    id: str
+    rev: int | None
+    result: Literal["stored", "unchanged", "conflict", "rejected"]
+    error: str | None = None
+
+
+class PushOut(BaseModel):
+    results: list[PushResult]
+
+
+class PullUpdate(BaseModel):
+    id: str
+    kind: str
+    rev: int
+    status: str
+    feedback: str | None
+    public_reply: str | None
+    handled_by: str | None
+    status_at: str | None
+    due_at: str | None
+    seq: int
+
+
+class PullOut(BaseModel):
+    cursor: int
+    more: bool
+    updates: list[PullUpdate]
+    templates: list[dict[str, Any]]
+    households: list[dict[str, Any]]
+    mediators: list[dict[str, Any]]

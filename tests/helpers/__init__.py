@@ -1,0 +1,1 @@
+"""Reusable test machinery (a live township service, …) shared by several test folders."""
