@@ -1,0 +1,159 @@
+"""End to end against the real township service on 127.0.0.1 (uvicorn in a thread, SQLite)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx
+import pytest
+
+from gridterm import sync
+from gridterm.cli import main
+from gridterm.store import Store
+from tests.helpers.service import fresh_database, start_service
+from tests.sync.conftest import make_reports, report_data
+from tests.sync.live import (
+    FAST,
+    enroll_store,
+    service_rows,
+    staff_path,
+    staff_transition,
+    stored_body,
+)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("township"))
+    with fresh_database("sqlite", folder) as url, start_service(url) as svc:
+        yield svc
+
+
+def config(**kw):
+    return sync.SyncConfig(**{**FAST, **kw})
+
+
+def test_save_sync_staff_reply_sync_and_the_device_shows_it(service, data_dir):
+    if staff_path(service, "/transition") is None:
+        pytest.skip("the staff API is not installed yet")
+    with enroll_store(service, data_dir) as store:
+        grid_id = store.meta_get("enrollment")["grid"]["id"]
+        township_id = store.meta_get("enrollment")["township"]["id"]
+        report = store.create("report", report_data(1, "村口路灯"))
+        first = sync.sync_once(store, config())
+        assert first.push.stored == 1 and first.queue == 0
+        held, _ = service_rows(service, grid_id)
+        assert held == {report["id"]: 1}
+        assert json.loads(stored_body(service, report["id"], 1)) == json.loads(store.wire(report))
+
+        staff = service.make_staff(township_id)
+        staff_transition(
+            service,
+            staff,
+            report["id"],
+            "accepted",
+            feedback="已派电工，明天修好",
+            public_reply="已受理，明天修复",
+        )
+        second = sync.sync_once(store, config())
+        assert second.pull.updates >= 1
+        got = store.get(report["id"])
+        assert got["status"] == "accepted"
+        assert got["feedback"] == "已派电工，明天修好"
+        assert got["public_reply"] == "已受理，明天修复"
+        assert got["data"] == report["data"]  # the officer's words are untouched
+        assert store.outbox() == []
+
+
+def test_push_pull_round_trip_many_records_exactly_once(service, data_dir):
+    with enroll_store(service, data_dir) as store:
+        grid_id = store.meta_get("enrollment")["grid"]["id"]
+        records = make_reports(store, 30)
+        for rec in records[:10]:
+            store.update(rec["id"], data=report_data(0, "补充"))
+        summary = sync.sync_once(store, config(batch_size=7))
+        assert summary.push.stored == 30 and summary.push.batches == 5
+        # A second pass sends nothing; a resend of everything would be harmless anyway.
+        assert sync.sync_once(store, config()).push.sent == 0
+        held, history = service_rows(service, grid_id)
+        assert held == {r["id"]: (2 if i < 10 else 1) for i, r in enumerate(records)}
+        assert set(history.values()) == {1}
+
+
+def test_a_gone_cursor_gives_a_full_pull(service, data_dir):
+    with enroll_store(service, data_dir) as store:
+        make_reports(store, 2)
+        sync.sync_once(store, config())
+        store.meta_set("cursor", 1)
+        service.set_pull_floor(10**9)
+        try:
+            summary = sync.sync_once(store, config())
+        finally:
+            service.set_pull_floor(0)
+        assert summary.pull.full
+        assert store.meta_get("cursor") != 1
+
+
+def test_cli_enroll_sync_and_exit_codes(service, tmp_path, capsys):
+    data = str(tmp_path / "dev")
+    grid = service.make_grid()
+    officer = service.make_officer(grid, "赵敏")
+    code = service.make_code(officer)
+    assert main(["--data-dir", data, "enroll", service.url, code, "--device-name", "手机"]) == 0
+    assert "赵敏" in capsys.readouterr().out
+    # A used code is refused with the service's reason; the enrollment is kept.
+    assert main(["--data-dir", data, "enroll", service.url, code]) == 2
+    assert "gridterm:" in capsys.readouterr().err
+
+    with Store.open(data) as store:
+        records = make_reports(store, 3)
+        token = store.meta_get("enrollment")["token"]
+    assert main(["--data-dir", data, "sync"]) == 0
+    out = capsys.readouterr().out
+    assert "Sent 3" in out and "0 left in the queue" in out
+
+    # Same id and rev, other content, already at the service: a conflict -> exit 3.
+    with Store.open(data) as store:
+        rec = store.update(records[0]["id"], data=report_data(0, "改过"))
+        other = json.loads(store.wire(rec))
+        other["data"]["description"] = "另一台设备写的"
+    with httpx.Client(base_url=service.url, headers={"Authorization": f"Bearer {token}"}) as c:
+        r = c.post(
+            "/api/v1/sync/push",
+            json={"records": [other]},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert r.json()["results"][0]["result"] == "stored"
+    assert main(["--data-dir", data, "sync"]) == 3
+    out = capsys.readouterr().out
+    assert "conflict" in out and records[0]["id"] in out
+
+    # Revoked: exit 2 and the reason; nothing on the device is lost.
+    with Store.open(data) as store:
+        device_id = store.meta_get("enrollment")["device_id"]
+        store.create("report", report_data(9))
+    service.revoke(device_id)
+    assert main(["--data-dir", data, "sync"]) == 2
+    assert "revoked" in capsys.readouterr().err
+    with Store.open(data) as store:
+        assert len(store.query(state="unsent")) == 1
+
+
+def test_cli_sync_with_the_service_down_exits_1_and_keeps_the_queue(tmp_path, capsys):
+    from tests.sync.conftest import ENROLLMENT
+
+    data = str(tmp_path / "dev")
+    with Store.open(data) as store:
+        # Nothing listens on port 9 of loopback (discard; refused at once).
+        store.meta_set("enrollment", {**ENROLLMENT, "sync_url": "http://127.0.0.1:9"})
+        make_reports(store, 2)
+    assert main(["--data-dir", data, "sync", "--deadline", "0.5"]) == 1
+    assert "could not be reached" in capsys.readouterr().err
+    with Store.open(data) as store:
+        assert len(store.outbox()) == 2
+
+
+def test_cli_sync_without_enrollment_is_a_config_problem(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path / "dev"), "sync"]) == 2
+    assert "gridterm enroll" in capsys.readouterr().err
