@@ -290,3 +290,88 @@ def send(data: bytes, dest: str, timeout: float = 30.0) -> None:
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
         raise ReceiptError("receipts.print.command_failed", dest=dest, reason=reason)
+
+
+# --------------------------------------------------------------------------- one receipt
+
+
+@dataclass
+class Printable:
+    """Everything needed to show, save or print one receipt, already masked."""
+
+    number: str  # XXXXX-XXXXX-X
+    lines: list[str]
+    payload: str | None  # None before enrollment: no QR code then
+
+    def symbol(self, screen: bool = True) -> QRSymbol | None:
+        if not self.payload:
+            return None
+        return make_qr(self.payload, SCREEN_MAX_VERSION if screen else None)
+
+    def text(self) -> str:
+        return plain_text(self.lines)
+
+    def svg(self) -> str:
+        symbol = self.symbol(screen=False)
+        if symbol is None:
+            raise ReceiptError("receipts.cli.no_qr")
+        return svg(symbol, self.number, self.lines)
+
+    def png(self) -> bytes:
+        symbol = self.symbol(screen=False)
+        if symbol is None:
+            raise ReceiptError("receipts.cli.no_qr")
+        return png_bytes(symbol)
+
+    def escpos(self) -> bytes:
+        return escpos(self.lines, self.payload, self.number)
+
+
+def printable_for(
+    record: dict,
+    receipt: dict,
+    enrollment: dict | None,
+    household: dict | None = None,
+    lang: str | None = None,
+) -> Printable:
+    from gridterm.receipts import format_number, payload_for, receipt_lines
+
+    return Printable(
+        number=format_number(receipt["number"]),
+        lines=receipt_lines(record, receipt, enrollment, lang, household=household),
+        payload=payload_for(receipt, enrollment),
+    )
+
+
+def printable_from_store(store, number_text: str, lang: str | None = None) -> Printable:
+    """The receipt with this number on this device; a mistyped number says what is wrong."""
+    from gridterm.receipts import find_receipt, format_number, parse_number
+
+    number = parse_number(number_text)  # ReceiptNumberError names the wrong check character
+    found = find_receipt(store.query(archived=True), number)
+    if found is None:
+        raise ReceiptError("receipts.not_found", number=format_number(number))
+    record, receipt = found
+    household = None
+    if record.get("kind") == "visit":
+        household_id = (record.get("data") or {}).get("household_id")
+        household = store.get(household_id) if household_id else None
+    return printable_for(record, receipt, store.meta_get("enrollment"), household, lang)
+
+
+def save_files(printable: Printable, folder: Path) -> tuple[Path, Path]:
+    """Write ``<number>.svg`` and ``<number>.png`` into ``folder``; returns both paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = printable.number
+    svg_path, png_path = folder / f"{stem}.svg", folder / f"{stem}.png"
+    svg_path.write_text(printable.svg(), encoding="utf-8")
+    png_path.write_bytes(printable.png())
+    return svg_path, png_path
+
+
+def printer_dest(setting) -> str | None:
+    """The printer from the ``printer`` meta setting: a string, or ``{"dest": …}``."""
+    if isinstance(setting, dict):
+        setting = setting.get("dest") or setting.get("device") or setting.get("command")
+    text = str(setting or "").strip()
+    return text or None

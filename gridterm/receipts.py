@@ -369,3 +369,18 @@ def receipt_lines(
     if not payload_for(receipt, enrollment):
         lines.append(line("no_qr"))
     return lines
+
+
+def issue_for(store, record_id: str, party: int | None = None, now: datetime | None = None):
+    """The receipt of ``record_id`` (and ``party``): the one already issued, else a new one
+    saved on the record.  Returns ``(record, receipt)``; ReceiptError before enrollment."""
+    record = store.get(record_id)
+    if record is None:
+        raise ReceiptError("receipts.no_record", id=record_id)
+    existing = receipt_for(record, party)
+    if existing is not None:
+        return record, existing
+    secret = (store.meta_get("enrollment") or {}).get("device_secret")
+    receipt = issue(record, secret, party=party, now=now)
+    record = store.update(record_id, receipts=[*(record.get("receipts") or []), receipt])
+    return record, receipt
