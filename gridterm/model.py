@@ -504,9 +504,19 @@ def _is_empty(value: Any) -> bool:
 
 def _shown(value: Any) -> str:
     """A value fit to quote in a message: one short line, controls made visible."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else "?" for ch in text)
-    return text if len(text) <= 40 else text[:39] + "…"
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            text = str(type(value).__name__)
+    if len(text) > 40:
+        text = text[:39] + "…"
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else "?" for ch in text)
+
+
+MAX_ERRORS = 100  # a record with thousands of problems is reported by its first hundred
 
 
 class _Collector:
@@ -514,7 +524,19 @@ class _Collector:
         self.errors: list[FieldError] = []
 
     def add(self, path: str, key: str, **params: Any) -> None:
-        self.errors.append(FieldError(path, key, params))
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(FieldError(_safe_path(path), key, params))
+
+    def extend(self, errors: list[FieldError]) -> None:
+        for err in errors:
+            self.add(err.field, err.key, **err.params)
+
+
+def _safe_path(path: str) -> str:
+    # A path comes from the record's own keys: an unknown key may be huge or hold controls.
+    if len(path) > 200:
+        path = path[:199] + "…"
+    return path if _BAD_LINE.search(path) is None else _BAD_LINE.sub("?", path)
 
 
 def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> Any:
@@ -577,13 +599,13 @@ def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> A
         try:
             return check_id_number(value, path)
         except ValidationError as exc:
-            out.errors.extend(exc.errors)
+            out.extend(exc.errors)
             return value
     if kind == "phone":
         try:
             return check_phone(value, path)
         except ValidationError as exc:
-            out.errors.extend(exc.errors)
+            out.extend(exc.errors)
             return value
     if kind == "list":
         if not isinstance(value, list):
@@ -693,7 +715,7 @@ def validate_data(kind: str, data: dict) -> dict:
 
 
 def _validate_data(kind: str, data: Any, out: _Collector) -> Any:
-    spec = KIND_SPECS.get(kind)
+    spec = KIND_SPECS.get(kind) if isinstance(kind, str) else None
     if spec is None:
         out.add("kind", "model.bad_code", value=_shown(kind))
         return data

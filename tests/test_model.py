@@ -690,3 +690,79 @@ def test_list_bounds():
 def test_empty_rows_of_object_lists_are_dropped():
     out = model.validate_data("household", {"village": "x", "head": "y", "members": [{}, None]})
     assert out["members"] == []
+
+
+# --------------------------------------------------------------------------- robustness
+
+JUNK = [
+    None, True, False, 0, -1, 2**70, 1.5, float("nan"), "", " ", "x" * 3000, "a\x00b", "\ud800",
+    "2026-02-30", "2026-11-25T08:00:00+08:00", "张三", "safety", [], [None], [{}], [[[]]], {},
+    {"a": [1]}, {"name": 5}, {"\x00" * 300: 1},
+]  # fmt: skip
+
+
+def _full_records() -> list[dict]:
+    case = {
+        **MINIMAL["case"],
+        "parties": [{"name": "李四", "id_number": HAND_VALID[0], "phone": "13812345678"}],
+        "mediators": [{"id": "m1", "name": "赵", "standing": "cadre"}],
+        "sessions": [{"date": "2026-11-20", "present": ["李四"], "record": "r"}],
+        "agreement": {"terms": "t", "performance_deadline": "2026-11-27"},
+        "follow_ups": [{"due": "2026-11-28", "fulfilled": True, "risk": "low"}],
+    }
+    household = {
+        **MINIMAL["household"],
+        "tags": ["dibao"],
+        "members": [{"name": "张小明", "id_number": HAND_VALID[1], "birth_year": 1949}],
+    }
+    report = {**MINIMAL["report"], "links": {"visit": "v"}, "occurred_at": "2026-11-25"}
+    visit = {**MINIMAL["visit"], "answers": {"a": True, "b": ["x"]}, "flagged": ["a"]}
+    return [
+        model.new_record(kind, data, device="d")
+        for kind, data in (("case", case), ("household", household), ("report", report),
+                           ("visit", visit))
+    ]  # fmt: skip
+
+
+def _containers(obj, found):
+    found.append(obj)
+    children = obj.values() if isinstance(obj, dict) else obj
+    for child in children:
+        if isinstance(child, (dict, list)):
+            _containers(child, found)
+    return found
+
+
+def test_random_damage_is_always_a_validation_error_never_a_crash():
+    import copy
+    import random
+
+    rng = random.Random(20261126)
+    records = _full_records()
+    outcomes = {"valid": 0, "invalid": 0}
+    for _ in range(3000):
+        rec = copy.deepcopy(rng.choice(records))
+        for _ in range(rng.randint(1, 3)):
+            target = rng.choice(_containers(rec, []))
+            junk = copy.deepcopy(rng.choice(JUNK))
+            if isinstance(target, dict):
+                key = rng.choice([*target, "extra"]) if target else "extra"
+                if rng.random() < 0.2:
+                    target.pop(key, None)
+                else:
+                    target[key] = junk
+            elif target:
+                target[rng.randrange(len(target))] = junk
+        try:
+            out = model.validate_record(rec)
+        except ValidationError as exc:
+            outcomes["invalid"] += 1
+            assert exc.errors and len(exc.errors) <= model.MAX_ERRORS
+            for lang in ("en", "zh_CN"):
+                exc.message(lang).encode("utf-8")
+                assert all(isinstance(k, str) for k in exc.by_field(lang))
+        else:
+            outcomes["valid"] += 1
+            assert model.validate_record(out) == out
+            model.canonical_json(out)
+    assert outcomes["valid"] > 50 and outcomes["invalid"] > 1000, outcomes
