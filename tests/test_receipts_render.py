@@ -23,11 +23,15 @@ def payload_for(url: str = "https://xz.example.gov.cn") -> str:
 
 
 def decode(pixels: list[list[int]]) -> list[str]:
-    """Decode grey pixels (0 dark … 255 light, rows of equal length) with zxing-cpp."""
+    """Decode grey pixels (0 dark … 255 light, rows of equal length) with zxing-cpp.
+
+    Only dark-on-light codes are read (``try_invert=False``): a light-on-dark rendering,
+    which some phone cameras miss, fails here.
+    """
     height, width = len(pixels), len(pixels[0])
     flat = bytes(value for row in pixels for value in row)
     view = memoryview(flat).cast("B", (height, width))
-    return [found.text for found in zxingcpp.read_barcodes(view)]
+    return [found.text for found in zxingcpp.read_barcodes(view, try_invert=False)]
 
 
 def modules_to_pixels(grid: list[list[bool]], scale: int = 4, margin: int = 0):

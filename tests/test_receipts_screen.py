@@ -1,0 +1,178 @@
+"""The receipt screen through the real app and store: the QR code is read back with zxing-cpp
+from the screen's own cells at 80×24 and 50×25, in a dark and a light theme; p prints, s saves."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from rich.color import Color
+from test_receipts_render import decode, parse_escpos_qr, rasterise_svg
+
+from gridterm.app import GridtermApp
+from gridterm.i18n import set_language
+from gridterm.receipts import format_number, issue_for, qr_payload
+from gridterm.screens.receipt import ReceiptScreen
+from gridterm.store import Store
+from gridterm.widgets.qr import QRView, big_text
+
+SIZES = [(80, 24), (50, 25)]
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+ENROLLMENT = {
+    "service_url": "https://qingshan.example.gov.cn",
+    "device_id": "dev-screen",
+    "token": "tok",
+    "device_secret": "device-secret-screen",
+    "officer": {"id": "o1", "name": "李网格", "phone": "13800138000"},
+    "grid": {"id": "g1", "name": "东村第二网格"},
+    "township": {"id": "t1", "name": "青山镇"},
+}
+REPORT = {
+    "category": "safety",
+    "urgency": "normal",
+    "place": "东村3组",
+    "description": "燃气软管老化，需要更换",
+    "raised_by": "张三明",
+}
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "data") as opened:
+        opened.meta_set("enrollment", ENROLLMENT)
+        yield opened
+
+
+def issued(store):
+    rec = store.create("report", REPORT)
+    return issue_for(store, rec["id"], now=NOW)
+
+
+def luminance(color: Color | None, default: int) -> int:
+    if color is None or color.is_default:
+        return default
+    r, g, b = color.get_truecolor()
+    return int(0.299 * r + 0.587 * g + 0.114 * b)
+
+
+def screen_pixels(app, scale: int = 3) -> list[list[int]]:
+    """The composed screen drawn to grey pixels: each cell ``scale`` wide and two half-cells
+    ``scale`` tall; half blocks by their colours, any other glyph as its background."""
+    strips = app.screen._compositor.render_strips()
+    rows: list[list[int]] = []
+    for strip in strips:
+        top: list[int] = []
+        bottom: list[int] = []
+        for segment in strip:
+            style = segment.style
+            fg = luminance(style.color if style else None, 255)
+            bg = luminance(style.bgcolor if style else None, 0)
+            if style is not None and style.reverse:
+                fg, bg = bg, fg
+            for ch in segment.text:
+                upper, lower = {"▀": (fg, bg), "▄": (bg, fg), "█": (fg, fg)}.get(ch, (bg, bg))
+                top += [upper] * scale
+                bottom += [lower] * scale
+        rows += [top] * scale + [bottom] * scale
+    width = max(len(row) for row in rows)
+    return [row + [0] * (width - len(row)) for row in rows]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_qr_reads_back_from_the_screen(store, size, theme):
+    record, receipt = issued(store)
+    expected = qr_payload(ENROLLMENT["service_url"], receipt["number"], receipt["sig"])
+    app = GridtermApp(store, clock=lambda: NOW)
+    async with app.run_test(size=size) as pilot:
+        app.theme = theme
+        await app.push_screen(ReceiptScreen(record, receipt))
+        await pilot.pause()
+        qr = app.screen.query_one(QRView)
+        region = qr.region
+        assert region.right <= size[0] and region.bottom <= size[1]  # whole code on screen
+        assert decode(screen_pixels(app)) == [expected]
+        # dark on light whatever the theme: every cell of the code names both colours
+        strips = app.screen._compositor.render_strips()
+        for y in range(region.y, region.bottom):
+            x = 0
+            for segment in strips[y]:
+                if region.x <= x < region.right:
+                    assert segment.style.color.triplet.hex == "#000000"
+                    assert segment.style.bgcolor.triplet.hex == "#ffffff"
+                x += segment.cell_length
+        # the number is visible beneath the code, large or spaced
+        number = format_number(receipt["number"])
+        big = app.screen.query_one("#receipt-big")
+        small = app.screen.query_one("#receipt-number")
+        shown = big if big.display else small
+        assert shown.region.y >= region.bottom and shown.region.bottom <= size[1] - 1
+        if size == (80, 24):
+            assert big.display and str(big.render()) == "\n".join(big_text(number))
+        else:
+            assert small.display and str(small.render()) == " ".join(number)
+
+
+async def test_masked_text_and_language(store):
+    set_language("zh_CN")
+    record, receipt = issued(store)
+    app = GridtermApp(store, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ReceiptScreen(record, receipt))
+        await pilot.pause()
+        text = str(app.screen.query_one("#receipt-text").render())
+        assert "张*明" in text and "张三明" not in text
+        assert "李网格" in text and "同步" in text
+
+
+async def test_keys_save_print_and_back(store, tmp_path):
+    record, receipt = issued(store)
+    expected = qr_payload(ENROLLMENT["service_url"], receipt["number"], receipt["sig"])
+    data_dir = tmp_path / "data"
+    app = GridtermApp(store, data_dir=data_dir, clock=lambda: NOW)
+    async with app.run_test(size=(50, 25)) as pilot:
+        await app.push_screen(ReceiptScreen(record, receipt))
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("p")  # no printer set yet: a warning, nothing sent
+        await pilot.pause()
+        assert any("--print" in n.message for n in app._notifications)
+
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        svg_path, png_path = screen.saved
+        assert svg_path.parent == data_dir / "receipts" and png_path.exists()
+        assert str(svg_path) in str(screen.query_one("#receipt-saved").render())
+        assert decode(rasterise_svg(svg_path.read_text(encoding="utf-8"))) == [expected]
+
+        out = tmp_path / "printed.bin"
+        script = f"import sys; open({str(out)!r}, 'wb').write(sys.stdin.buffer.read())"
+        store.meta_set("printer", shlex.join([sys.executable, "-c", script]))
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert parse_escpos_qr(out.read_bytes())[80] == [b"0" + expected.encode()]
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReceiptScreen)
+
+
+async def test_before_enrollment_shows_the_number_and_says_why_no_code(store):
+    record, receipt = issued(store)
+    store.meta_set("enrollment", None)
+    app = GridtermApp(store, clock=lambda: NOW)
+    async with app.run_test(size=(50, 25)) as pilot:
+        await app.push_screen(ReceiptScreen(record, receipt))
+        await pilot.pause()
+        assert not app.screen.query(QRView)
+        assert "enrolled" in str(app.screen.query_one("#receipt-no-qr").render())
+        assert " ".join(format_number(receipt["number"])) in str(
+            app.screen.query_one("#receipt-number").render()
+        )
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.saved is None
