@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridterm import __version__
@@ -138,8 +140,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(request: Request, exc: ApiError):
         return _error(exc.status, exc.code, exc.message(_lang(request)), exc.headers)
 
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException):
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
         code = _STATUS_CODES.get(exc.status_code, "error")
         status = exc.status_code if 400 <= exc.status_code < 500 else exc.status_code
         detail = t(f"service.error.{code}", lang=_lang(request))
@@ -208,4 +210,4 @@ def create_app(
 def app_from_env() -> Any:
     """Factory for ``uvicorn --factory gridterm.township.app:app_from_env`` (worker processes
     read the database URL from ``GRIDTERM_DB``; migrations already ran in the parent)."""
-    return create_app(migrate=False)
+    return create_app(migrate=False, base_url=os.environ.get("GRIDTERM_BASE_URL") or None)

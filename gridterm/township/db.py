@@ -428,3 +428,8 @@ def meta_set(session: Session, key: str, value: str) -> None:
 def pull_floor(session: Session) -> int:
     """The oldest cursor the service still honours (cursor 0, a full pull, always is)."""
     return int(meta_get(session, PULL_FLOOR_KEY, "0") or 0)
+
+
+def make_url_safe(url: str) -> str:
+    """``url`` without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)

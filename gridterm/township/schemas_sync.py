@@ -34,7 +34,11 @@ class EnrollOut(BaseModel):
 
 
 class PushIn(BaseModel):
-    records: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+    # Items are checked one by one (a bad one is `rejected`, the rest go on), so the schema
+    # accepts any JSON value here.
+    records: list[Any] = Field(
+        max_length=MAX_BATCH, description="Records in wire form (docs/contracts.md), oldest first"
+    )
 
 
 class PushResult(BaseModel):

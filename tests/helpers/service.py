@@ -165,6 +165,22 @@ class LiveService:
         with self.admin_session() as s:
             admin.set_pull_floor(s, floor)
 
+    def set_status(self, record_id: str, status: str, feedback: str | None = None) -> int:
+        """What a staff member's state change does to what devices pull (a new change seq)."""
+        with self.admin_session() as s:
+            row = s.get(db.Record, record_id)
+            row.status = status
+            row.feedback = feedback
+            row.status_at = db.utcnow()
+            row.seq = db.next_seq(s)
+            return row.seq
+
+    def rev_rows(self, record_id: str) -> list[tuple[int, str]]:
+        """(rev, device_id) of every stored rev of ``record_id``."""
+        with self.sessions() as s:
+            rows = s.query(db.RecordRev.rev, db.RecordRev.device_id).filter_by(record_id=record_id)
+            return sorted((r.rev, r.device_id) for r in rows)
+
     # -- HTTP -----------------------------------------------------------------------------
 
     def client(self, token: str | None = None, **kw: Any) -> httpx.Client:

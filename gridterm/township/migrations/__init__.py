@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 def alembic_config(engine: Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(HERE / "versions"))
     # env.py uses this engine rather than building one from a URL.
     cfg.attributes["engine"] = engine

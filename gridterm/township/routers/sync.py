@@ -579,12 +579,12 @@ def pull(
         items.append((med.seq, "mediator", med))
     items.sort(key=lambda x: x[0])
     more = len(items) > limit
-    items = items[:limit]
-    # Seq values are unique per table, not across tables: never cut a page inside one value.
     if more:
-        last = items[-1][0]
-        while items and items[-1][0] == last and len(items) > 1 and items[0][0] != last:
-            items.pop()
+        # Never cut a page between two changes with the same seq (one seq is given to one row
+        # by every writer, but a cursor that skips a change would lose it for good).
+        boundary = items[limit][0]
+        page_items = [item for item in items[:limit] if item[0] != boundary]
+        items = page_items or items[:limit]
     out = PullOut(
         cursor=items[-1][0] if more else top,
         more=more,
