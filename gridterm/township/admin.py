@@ -232,6 +232,18 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _tag_code(text: str, model: Any) -> str:
+    """A tag as the roster writes it (code, Chinese or English label) -> its vocabulary code."""
+    for code in model.codes("tag"):
+        if text.lower() in (
+            code,
+            model.label("tag", code, "zh_CN"),
+            model.label("tag", code, "en").lower(),
+        ):
+            return code
+    return text  # validation names it
+
+
 def import_households(session: Session, grid: str, path: str | Path) -> int:
     """Import a roster (CSV or XLSX; first row names the columns) into ``grid``.
 
@@ -262,7 +274,7 @@ def import_households(session: Session, grid: str, path: str | Path) -> int:
         data: dict[str, Any] = {k: v for k, v in values.items() if v and k != "tags"}
         tags = [s.strip() for s in re.split(r"[,，;；、\s]+", values.get("tags", "")) if s.strip()]
         if tags:
-            data["tags"] = tags
+            data["tags"] = [_tag_code(tag, model) for tag in tags]
         try:
             data = model.validate_data("household", data)
         except model.ValidationError as exc:

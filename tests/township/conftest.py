@@ -36,3 +36,9 @@ def fresh_db_url(engine_kind, tmp_path):
     """An empty database (not migrated) on the current engine, dropped after the test."""
     with fresh_database(engine_kind, str(tmp_path)) as url:
         yield url
+
+
+@pytest.fixture
+def live_service_for_db():
+    """Serve an existing database (e.g. one the admin CLI just set up)."""
+    return start_service
