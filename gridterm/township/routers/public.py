@@ -36,7 +36,6 @@ from gridterm import model, receipts
 from gridterm.i18n import t
 from gridterm.township import db, export, workflow
 from gridterm.township.deps import client_address, read_session
-from gridterm.township.errors import ERROR_RESPONSES
 from gridterm.township.ratelimit import TokenBucket
 
 router = APIRouter(tags=["public"])
@@ -46,7 +45,6 @@ DEFAULT_RATE = (30.0, 0.5)  # a burst of 30 pages, then one every 2 seconds per 
 
 _HTML = {"text/html": {"schema": {"type": "string"}}}
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    **ERROR_RESPONSES,  # e.g. 422 for a path too long to be a number: JSON like every API error
     200: {"description": "Genuine receipt: status page, or 'not received yet'", "content": _HTML},
     400: {"description": "Incomplete link (no signature)", "content": _HTML},
     404: {"description": "Not a genuine receipt", "content": _HTML},
@@ -200,8 +198,10 @@ def _pending_page(session: Session, number: str, device: db.Device) -> HTMLRespo
 @router.get("/r/{number}", response_class=HTMLResponse, responses=RESPONSES)
 def resident_page(
     request: Request,
-    number: str = Path(max_length=40, description="Receipt number, with or without dashes"),
-    s: str | None = Query(default=None, max_length=64, description="Receipt signature"),
+    # No length limits here: every answer of this page is HTML, so nothing may fail FastAPI's
+    # validation (its 422 is JSON); a too-long number or signature is simply not genuine.
+    number: str = Path(description="Receipt number, with or without dashes, any case"),
+    s: str | None = Query(default=None, description="Receipt signature (from the QR code)"),
     session: Session = Depends(read_session),
 ) -> HTMLResponse:
     bucket = limiter(request.app)
@@ -217,6 +217,8 @@ def resident_page(
         )
     bucket.spend(address)
 
+    if len(number) > 40 or (s is not None and len(s) > 64):
+        return _forged("这不是本系统开具的回执链接。")
     try:
         canonical = receipts.parse_number(number)
     except receipts.ReceiptNumberError:
