@@ -577,8 +577,24 @@ class Store:
         out.update(device_only)
         return out
 
+    def _raw(self, table: str) -> dict[str, Any]:
+        """A hot table as held in memory (read-only use: callers copy what they hand out)."""
+        return self._hot.read().get(table, {})
+
+    def _put(self, table: Table, doc_id: str, doc: dict) -> None:
+        """Insert or replace one document: one write (TinyDB's upsert may take two)."""
+        if doc_id in self._raw(table.name):
+
+            def replace(current: dict) -> None:
+                current.clear()
+                current.update(doc)
+
+            table.update(replace, doc_ids=[doc_id])
+        else:
+            table.insert(Document(doc, doc_id=doc_id))
+
     def _hot_record(self, record_id: str) -> dict | None:
-        return self._records._read_table().get(record_id)
+        return self._raw("records").get(record_id)
 
     def create(self, kind: str, data: dict, receipts: list | None = None) -> dict:
         """Validate and save a new record (rev 1, unsent); returns it as saved."""
@@ -624,7 +640,7 @@ class Store:
             new["sync_error"] = None
             new["sync_state"] = _sync_state(new)
             new["_wire"] = _wire_text(new)
-            self._records.upsert(Document(new, doc_id=record_id))
+            self._put(self._records, record_id, new)
             return _copy(new)
 
     def get(self, record_id: str) -> dict | None:
@@ -641,10 +657,15 @@ class Store:
         if state is not None and state not in STATES:
             raise ValueError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
         with self._guard():
-            hot = self._records._read_table()
+            hot = self._raw("records")
             found = [r for r in hot.values() if _matches(r, kind, state)]
             if archived:
-                for name in self._shard_names():
+                names = self._shard_names()
+                if kind == "household":  # households live in their own shard
+                    names = [n for n in names if n == HOUSEHOLD_SHARD]
+                elif kind is not None:
+                    names = [n for n in names if n != HOUSEHOLD_SHARD]
+                for name in names:
                     for rec_id, rec in self._shard(name).read().get("records", {}).items():
                         if rec_id not in hot and _matches(rec, kind, state):
                             found.append(rec)
@@ -656,9 +677,7 @@ class Store:
         """Unsent and needs-attention records, oldest first (updated_at, then id)."""
         with self._guard():
             found = [
-                r
-                for r in self._records._read_table().values()
-                if state_of(r) in ("unsent", "attention")
+                r for r in self._raw("records").values() if state_of(r) in ("unsent", "attention")
             ]
             found.sort(key=_oldest_first)
             return [_copy(r) for r in found]
@@ -681,7 +700,7 @@ class Store:
         simply unsent).  Returns how many records changed.
         """
         with self._guard():
-            hot = self._records._read_table()
+            hot = self._raw("records")
             by_id: dict[str, dict] = {}
             for result in results:
                 rid = result.get("id")
@@ -713,7 +732,7 @@ class Store:
         """
         with self._guard():
             owned = tuple(model.SERVICE_OWNED)
-            hot = self._records._read_table()
+            hot = self._raw("records")
             hot_updates: dict[str, dict] = {}
             by_shard: dict[str, dict[str, dict]] = {}
             index = None
@@ -777,7 +796,7 @@ class Store:
         record in both places (the hot copy wins), never in neither.  Returns how many moved.
         """
         with self._guard():
-            hot = self._records._read_table()
+            hot = self._raw("records")
             moving = [
                 rec for rec in hot.values() if state_of(rec) == "sent" and model.is_closed(rec)
             ]
@@ -802,9 +821,7 @@ class Store:
             index_storage.write(index_tables)
             with self._hot.batch():
                 self._records.remove(doc_ids=[rec["id"] for rec in moving])
-                self._meta.upsert(
-                    Document({"value": now or model.now_iso()}, doc_id="last_archive_at")
-                )
+                self._put(self._meta, "last_archive_at", {"value": now or model.now_iso()})
             return len(moving)
 
     # -- the archive (read lazily; never at open)
@@ -879,7 +896,7 @@ class Store:
     # -- meta
 
     def _meta_value(self, key: str, default: Any = None) -> Any:
-        doc = self._meta._read_table().get(key)
+        doc = self._raw("meta").get(key)
         return default if doc is None else doc.get("value", default)
 
     def meta_get(self, key: str, default: Any = None) -> Any:
@@ -888,28 +905,28 @@ class Store:
 
     def meta_set(self, key: str, value: Any) -> None:
         with self._guard():
-            self._meta.upsert(Document({"value": _copy(value)}, doc_id=key))
+            self._put(self._meta, key, {"value": _copy(value)})
 
     def meta_update(self, values: dict[str, Any]) -> None:
         """Set several meta keys in one write."""
         with self._guard(), self._hot.batch():
             for key, value in values.items():
-                self._meta.upsert(Document({"value": _copy(value)}, doc_id=key))
+                self._put(self._meta, key, {"value": _copy(value)})
 
     # -- drafts (unsaved forms survive a crash or a closed app)
 
     def get_draft(self, key: str, default: Any = None) -> Any:
         with self._guard():
-            doc = self._drafts._read_table().get(key)
+            doc = self._raw("drafts").get(key)
             return default if doc is None else _copy(doc.get("value"))
 
     def save_draft(self, key: str, value: Any) -> None:
         with self._guard():
-            self._drafts.upsert(Document({"value": _copy(value)}, doc_id=key))
+            self._put(self._drafts, key, {"value": _copy(value)})
 
     def delete_draft(self, key: str) -> None:
         with self._guard():
-            if key in self._drafts._read_table():
+            if key in self._raw("drafts"):
                 self._drafts.remove(doc_ids=[key])
 
     # -- roster of mediators (kept by the officer) and the township's reference data
@@ -917,7 +934,7 @@ class Store:
     def list_mediators(self) -> list[dict]:
         """The officer's own roster, then the township's mediators not already in it."""
         with self._guard():
-            mine = [_copy(m) for m in self._roster._read_table().values()]
+            mine = [_copy(m) for m in self._raw("roster").values()]
             ids = {m.get("id") for m in mine}
             theirs = [m for m in self._reference_list("mediators") if m.get("id") not in ids]
             return mine + theirs
@@ -930,7 +947,7 @@ class Store:
             m = _copy(mediator)
             m["name"] = name.strip()
             m.setdefault("id", str(uuid.uuid4()))
-            self._roster.upsert(Document(m, doc_id=m["id"]))
+            self._put(self._roster, m["id"], m)
             return _copy(m)
 
     def _reference(self) -> FileStorage:

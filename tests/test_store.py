@@ -118,6 +118,17 @@ def test_update_bumps_rev_only_when_something_changed(store, clock):
     assert store.get(rec["id"]) == with_receipt
 
 
+def test_every_save_is_one_write_of_the_hot_file(store, monkeypatch):
+    writes = count_writes(monkeypatch)
+    rec = store.create("report", REPORT)
+    store.update(rec["id"], data=report(place="桥头"))
+    store.meta_set("cursor", 1)
+    store.meta_set("cursor", 2)
+    store.save_draft("d", {"x": 1})
+    store.save_mediator({"name": "李大爷"})
+    assert writes == [HOT] * 6
+
+
 def test_update_of_unknown_id_is_a_clear_error(store):
     with pytest.raises(RecordNotFound) as err:
         store.update("5e0c4b8e-0000-4000-8000-000000000000", data=REPORT)
@@ -277,6 +288,18 @@ def test_archived_records_are_found_after_reopen_and_only_on_request(data_dir):
             done["id"]
         ]
         assert s.get(done["id"]) == done
+
+
+def test_query_by_kind_reads_only_the_shards_it_needs(data_dir):
+    with Store.open(data_dir) as s:
+        done = _closed_report(s)
+        household = s.create("household", HOUSEHOLD)
+        s.mark_synced([stored(household)])
+        assert s.archive() == 2
+    shard = data_dir / "archive" / f"{done['created_at'][:7]}.json"
+    shard.write_bytes(b"{ damaged")  # reading it would raise StoreCorrupt
+    with Store.open(data_dir) as s:
+        assert [r["id"] for r in s.query(kind="household", archived=True)] == [household["id"]]
 
 
 def test_archives_are_not_read_at_open(data_dir):
