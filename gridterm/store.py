@@ -25,6 +25,7 @@ This module imports nothing from Textual or FastAPI.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -90,6 +91,18 @@ class RecordNotFound(StoreError):
     key = "store.not_found"
 
 
+class StoreUnavailable(StoreError):
+    """The data folder cannot be used at all (not a folder, no permission, no locking)."""
+
+    key = "store.unavailable"
+
+
+class StoreWriteFailed(StoreError):
+    """A save could not be written (disk full, read-only…); nothing was changed."""
+
+    key = "store.write_failed"
+
+
 class _Unreadable(Exception):
     """A file that does not parse as the tables it should hold (internal)."""
 
@@ -134,7 +147,12 @@ def load_tables(raw: bytes, *, record_tables: Iterable[str] = ("records",)) -> d
             raise _Unreadable(f"table {name!r} is not an object")
         if name in record_tables:
             for doc_id, doc in table.items():
-                if not isinstance(doc, dict) or doc.get("id") != doc_id:
+                if (
+                    not isinstance(doc, dict)
+                    or doc.get("id") != doc_id
+                    or not isinstance(doc.get("kind"), str)
+                    or not isinstance(doc.get("rev"), int)
+                ):
                     raise _Unreadable(f"record {doc_id!r} in table {name!r} is malformed")
     return data
 
@@ -297,15 +315,20 @@ class FileStorage(Storage):
     def commit(self) -> None:
         try:
             _atomic_write(self.path, dump_tables(self._data))
-        except BaseException:
-            self._data = self._reload()
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, OSError):
+                raise StoreWriteFailed(path=str(self.path), reason=_reason(exc)) from exc
             raise
 
-    def _reload(self) -> dict:
+    def _rollback(self) -> None:
+        """Make memory what the file holds again (the last write that succeeded)."""
         try:
-            return load_tables(self.path.read_bytes())
+            self._data = load_tables(self.path.read_bytes())
         except FileNotFoundError:
-            return {}
+            self._data = {}
+        except (OSError, _Unreadable):
+            pass  # cannot read it back either; the caller gets the write error
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -315,7 +338,7 @@ class FileStorage(Storage):
         except BaseException:
             self._batch -= 1
             self._dirty = False
-            self._data = self._reload()
+            self._rollback()
             raise
         self._batch -= 1
         if self._batch == 0 and self._dirty:
@@ -422,13 +445,22 @@ MIGRATIONS: dict[int, Callable[[dict], None]] = {1: _migrate_to_1}
 # ---------------------------------------------------------------------------- lock
 
 
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
 def _acquire_lock(folder: Path) -> int:
-    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StoreUnavailable(folder=str(folder), reason=_reason(exc)) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except OSError as exc:
         os.close(fd)
-        raise StoreLocked(folder=str(folder)) from None
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise StoreLocked(folder=str(folder)) from None
+        raise StoreUnavailable(folder=str(folder), reason=_reason(exc)) from None
     return fd
 
 
@@ -478,8 +510,11 @@ class Store:
             from gridterm.paths import data_dir as default_dir
 
             data_dir = default_dir(None)
-        folder = Path(data_dir)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = Path(data_dir).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise StoreUnavailable(folder=str(folder), reason=_reason(exc)) from None
         lock_fd = _acquire_lock(folder)
         try:
             with contextlib.suppress(OSError):

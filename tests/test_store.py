@@ -10,7 +10,14 @@ import pytest
 
 from gridterm import model
 from gridterm import store as store_mod
-from gridterm.store import HOT, RecordNotFound, Store, StoreClosed
+from gridterm.store import (
+    HOT,
+    RecordNotFound,
+    Store,
+    StoreClosed,
+    StoreUnavailable,
+    StoreWriteFailed,
+)
 
 HOUSEHOLD = {"village": "李家村", "head": "张三"}
 REPORT = {"category": "safety", "urgency": "normal", "place": "村口", "description": "电线私拉乱接"}
@@ -162,6 +169,19 @@ def test_files_are_private(store, data_dir):
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
     for name in (HOT, "store.lock"):
         assert stat.S_IMODE(os.stat(data_dir / name).st_mode) == 0o600
+
+
+def test_a_data_folder_that_is_a_file_is_a_clear_error(tmp_path, capsys):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    with pytest.raises(StoreUnavailable) as err:
+        Store.open(not_a_folder)
+    assert str(not_a_folder) in str(err.value) and "--data-dir" in str(err.value)
+    from gridterm.cli import main
+
+    assert main(["--data-dir", str(not_a_folder), "outbox"]) == 2
+    assert capsys.readouterr().err.startswith("gridterm: Cannot use the data folder")
+    assert not_a_folder.read_text() == "x"
 
 
 def test_a_closed_store_refuses_work(data_dir):
@@ -333,7 +353,7 @@ def test_a_duplicate_left_by_a_crash_is_resolved_in_favour_of_hot(store, data_di
         real(path, data)
 
     monkeypatch.setattr(store_mod, "_atomic_write", crash_on_hot)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreWriteFailed):
         store.archive()
     monkeypatch.undo()
     assert [r["id"] for r in store.query()] == [done["id"]]  # still hot, also in the shard
@@ -349,10 +369,13 @@ def test_failed_write_leaves_memory_as_the_disk(store, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store_mod, "_atomic_write", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreWriteFailed) as err:
         store.update(rec["id"], data=report(place="桥头"))
-    with pytest.raises(OSError):
+    assert "No space left on device" in str(err.value) and HOT in str(err.value)
+    with pytest.raises(StoreWriteFailed):
         store.create("household", HOUSEHOLD)
+    with pytest.raises(StoreWriteFailed):
+        store.mark_synced([stored(rec)])
     monkeypatch.undo()
     assert store.get(rec["id"]) == rec
     assert [r["id"] for r in store.query()] == [rec["id"]]

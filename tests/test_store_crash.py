@@ -21,6 +21,7 @@ import time
 
 import pytest
 
+from gridterm import model
 from gridterm.store import Store
 
 ROUNDS = int(os.environ.get("GRIDTERM_CRASH_ROUNDS", "220"))
@@ -73,9 +74,13 @@ def _child(folder, w: int, seed: int, known: dict[str, dict]) -> None:
                 ]
             )
             reports = [r for r in outbox if r["kind"] == "report"]
-            store.apply_updates(
-                [{"id": r["id"], "status": "done", "seq": n} for r in reports if rng.random() < 0.8]
-            )
+            seq = time.time_ns()  # the service's sequence only grows, across children too
+            updates = [
+                {"id": r["id"], "status": "done", "seq": seq} for r in reports if rng.random() < 0.8
+            ]
+            if rng.random() < 0.3:  # the township returns an item, perhaps an archived one
+                updates.append({"id": rng.choice(ids), "status": "returned", "seq": seq + 1})
+            store.apply_updates(updates)
             moved = store.archive()
             tell(synced=[[r["id"], r["rev"]] for r in outbox], archived=moved)
 
@@ -149,13 +154,21 @@ def test_sigkill_at_random_moments_never_loses_a_returned_save(data_dir):
                         want.update(rev=rec["rev"], marker=_marker(rec))  # edit landed, line didn't
                     else:
                         failures.append(f"round {round_no}: {rid} rev {rec['rev']} != {want}")
-                    if rec is not None and (rec.get("synced_rev") or 0) < synced.get(rid, 0):
+                    if rec is None:
+                        continue
+                    if (rec.get("synced_rev") or 0) < synced.get(rid, 0):
                         failures.append(f"round {round_no}: {rid} lost its synced mark")
+                    if store.wire(rec) != model.canonical_json(model.wire_form(rec)):
+                        failures.append(f"round {round_no}: {rid} wire bytes disagree with it")
         except Exception as exc:  # the store must always open
             failures.append(f"round {round_no}: open failed: {exc!r}")
-        leftovers = [p.name for p in data_dir.rglob("*") if ".corrupt-" in p.name]
+        leftovers = [
+            p.name for p in data_dir.rglob("*") if ".corrupt-" in p.name or p.name.endswith("-tmp")
+        ]
         if leftovers:
-            failures.append(f"round {round_no}: files treated as corrupt: {leftovers}")
+            failures.append(
+                f"round {round_no}: files left behind or treated as corrupt: {leftovers}"
+            )
         if failures:
             break
     assert failures == []
