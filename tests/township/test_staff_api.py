@@ -249,3 +249,35 @@ def test_me_and_grids(live_service):
     grids = tw.staff.get(f"{API}/grids").json()["items"]
     assert [g["id"] for g in grids] == [tw.grid_id]
     assert grids[0]["officers"][0]["name"] == "王网格"
+
+
+def test_returned_record_comes_back_as_reported_when_the_officer_sends_a_new_rev(live_service):
+    tw = make_township(live_service)
+    rec = report(tw.device)
+    tw.push(rec)
+    assert move(tw, rec["id"], "returned", reason="请补充门牌号").status_code == 200
+    cursor = tw.device.pull(0).json()["cursor"]
+    fixed = {**rec, "rev": 2, "data": {**rec["data"], "place": "村口12号"}}
+    tw.push(fixed)
+    body = detail(tw, rec["id"])
+    assert body["status"] == "reported" and body["rev"] == 2
+    last = body["events"][-1]
+    assert (last["from_status"], last["to_status"]) == ("returned", "reported")
+    assert last["actor"] == f"device:{tw.device.id}"
+    # the device hears of it on its next pull
+    updates = tw.device.pull(cursor).json()["updates"]
+    assert [(u["id"], u["status"]) for u in updates] == [(rec["id"], "reported")]
+    # pushing the same rev again changes nothing
+    tw.push(fixed)
+    assert len(detail(tw, rec["id"])["events"]) == 2
+
+
+def test_report_closed_on_the_spot_enters_as_closed_on_spot(live_service):
+    tw = make_township(live_service)
+    rec = report(tw.device, closed_on_spot=True)
+    plain = report(tw.device)
+    tw.push(rec, plain)
+    assert detail(tw, rec["id"])["status"] == "closed_on_spot"
+    assert detail(tw, plain["id"])["status"] == "reported"
+    assert move(tw, rec["id"], "accepted").status_code == 409
+    assert move(tw, rec["id"], "checked_back").status_code == 200
