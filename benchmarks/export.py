@@ -179,7 +179,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, fresh_database(kind, tmp) as url:
         t0 = time.perf_counter()
         token = seed(url, args.records)
-        print(f"engine: {kind}; seeded {args.records:,} records in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"engine: {kind}; seeded {args.records:,} records in {time.perf_counter() - t0:.1f} s"
+        )
         with serve(url) as (proc, base):
             headers = {"Authorization": f"Bearer {token}"}
             with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
