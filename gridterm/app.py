@@ -93,6 +93,7 @@ class GridtermApp(App[int]):
         Binding("ctrl+q", "quit", "tui.key.quit", id="quit", priority=True, show=False),
         Binding("escape", "back", "tui.key.back", id="back"),
         Binding("ctrl+p", "command_palette", "tui.key.palette", id="palette", priority=True),
+        Binding("ctrl+y", "sync_now", "sync.status.sync_now", id="sync_now"),
     ]
 
     def __init__(
@@ -115,6 +116,27 @@ class GridtermApp(App[int]):
 
     def now(self) -> datetime:
         return self.clock()
+
+    # -- background sync (gridterm/sync_worker.py, docs/sync.md) -----------------------------
+    sync_state: str | None = None  # "offline" | "syncing" | "synced" | "error" | None
+    sync_text: str | None = None  # what the header shows in place of the last-sync time
+    sync_worker: Any = None
+
+    def on_mount(self) -> None:
+        from gridterm.sync_worker import SyncWorker
+
+        self.sync_worker = SyncWorker(self)
+        self.sync_worker.start()
+
+    def action_sync_now(self) -> None:
+        """ctrl+y: sync now, without waiting for the background schedule."""
+        if self.sync_worker is None:
+            return
+        if not self.enrollment:
+            self.notify(t("sync.not_enrolled"), severity="warning")
+            return
+        self.notify(t("sync.status.sync_started"))
+        self.sync_worker.sync_now()
 
     # -- navigation --------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:

@@ -95,6 +95,13 @@ class ServiceRefused(SyncError):
     exit_code = 2
 
 
+class SyncCancelled(SyncError):
+    """The caller asked to stop (the app is closing); what was sent is recorded."""
+
+    key = "sync.cancelled"
+    exit_code = 1
+
+
 class _Retryable(Exception):
     """A response worth retrying (408, 429, 5xx); carries the Retry-After delay if given."""
 
@@ -259,12 +266,20 @@ class _Sender:
     whole thing stops at ``config.deadline`` and raises ServiceUnreachable.
     """
 
-    def __init__(self, client: httpx.Client, config: SyncConfig) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        config: SyncConfig,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.client = client
         self.config = config
         self.retries = 0
+        self.should_stop = should_stop or (lambda: False)
 
     def _backoff_hook(self, exc: Exception) -> bool | float:
+        if self.should_stop():
+            return False  # the app is closing: no more attempts
         if isinstance(exc, _Retryable):
             self.retries += 1
             if exc.retry_after is not None:
@@ -471,8 +486,10 @@ class SyncClient:
         *,
         transport: httpx.BaseTransport | None = None,
         on_progress: ProgressFn | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.store = store
+        self.should_stop = should_stop or (lambda: False)
         enrollment = store.meta_get("enrollment")
         if not enrollment or not enrollment.get("token"):
             raise NotEnrolled()
@@ -485,7 +502,7 @@ class SyncClient:
         self.on_progress = on_progress
         self.client = _client(config, transport)
         self.client.headers["Authorization"] = f"Bearer {enrollment['token']}"
-        self.sender = _Sender(self.client, config)
+        self.sender = _Sender(self.client, config, self.should_stop)
 
     def __enter__(self) -> SyncClient:
         return self
@@ -521,6 +538,8 @@ class SyncClient:
             return result
         wires = [self.store.wire(rec) for rec in records]
         for batch, batch_wires in _batches(records, wires, self.config.batch_size):
+            if self.should_stop():
+                raise SyncCancelled()
             results = self._push_batch(batch_wires)
             by_key = {(r.get("id"), r.get("rev")): r for r in results if isinstance(r, dict)}
             applied = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 
 import httpx
@@ -74,3 +75,30 @@ def stored_body(service, record_id: str, rev: int) -> str:
                 db.RecordRev.record_id == record_id, db.RecordRev.rev == rev
             )
         ).scalar_one()
+
+
+@contextlib.contextmanager
+def serve_on(db_url: str, port: int):
+    """The service for ``db_url`` on a given loopback port (to bring a service "back")."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from gridterm.township.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(128)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(db_url), log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
