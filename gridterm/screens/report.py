@@ -1,0 +1,100 @@
+"""Event report (事件上报): category, urgency, place, description, who raised it, links to the
+visit or case it came from, and 就地办结 (closed on the spot).
+
+``ReportFormScreen(prefill=…, save=True)`` saves a report and offers a receipt.  With
+``save=False`` (a report raised in the middle of a visit, before the visit has an id) it checks
+the fields and dismisses with the report's data; the visit saves it together with itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from gridterm import model
+from gridterm.i18n import t
+from gridterm.screens.visit_kit import (
+    Field,
+    FormScreen,
+    changed,
+    check_field,
+    code_options,
+    now_iso,
+    offer_receipt,
+    select_field,
+    text_field,
+)
+
+FIELDS = ("category", "urgency", "place", "description", "raised_by", "occurred_at")
+
+
+class ReportFormScreen(FormScreen):
+    TITLE_KEY = "wf.screen.report"
+    CSS_PATH = "report.tcss"
+    KIND = "report"
+
+    def __init__(self, prefill: dict | None = None, *, save: bool = True) -> None:
+        super().__init__()
+        self.prefill = dict(prefill or {})
+        self.persist = save
+
+    def intro(self) -> str:
+        links = self.prefill.get("links") or {}
+        lines = []
+        if links.get("visit") or self.prefill.get("_from_item"):
+            lines.append(t("wf.report.from_visit", item=self.prefill.get("_from_item", "")))
+        if links.get("case"):
+            lines.append(t("wf.report.from_case", case=self.prefill.get("_from_case", "")))
+        return "\n".join(lines)
+
+    def fields(self) -> Iterable[Field]:
+        p = self.prefill
+        yield select_field(
+            "category", t("wf.report.category"), code_options("category"), p.get("category")
+        )
+        yield select_field(
+            "urgency",
+            t("wf.report.urgency"),
+            code_options("urgency"),
+            p.get("urgency") or "normal",
+        )
+        yield text_field("place", t("wf.report.place"), p.get("place"))
+        yield text_field("description", t("wf.report.description"), p.get("description"))
+        yield text_field("raised_by", t("wf.report.raised_by"), p.get("raised_by"))
+        yield text_field(
+            "occurred_at",
+            t("wf.report.occurred_at"),
+            p.get("occurred_at") or now_iso(self.app),
+            hint=t("wf.hint.moment"),
+        )
+        yield check_field("closed_on_spot", t("wf.report.closed_on_spot"), p.get("closed_on_spot"))
+
+    def data_from(self, values: dict[str, Any]) -> dict:
+        data = {key: values.get(key) for key in FIELDS if values.get(key) is not None}
+        data["closed_on_spot"] = bool(values.get("closed_on_spot"))
+        links = {k: v for k, v in (self.prefill.get("links") or {}).items() if v}
+        if links:
+            data["links"] = links
+        return data
+
+    def save(self, values: dict[str, Any]) -> None:
+        data = self.data_from(values)
+        if not self.persist:
+            model.validate_data("report", {**data, "links": {}})
+            self.dismiss(data)
+            return
+        record = self.app.store.create("report", data)
+        changed(self.app, record["id"])
+        self.app.notify(t("wf.report.saved"))
+        offer_receipt(self, record, then=lambda: self.dismiss(record))
+
+
+def prefill_from_item(item: dict, answer_text: str, place: str, item_label: str) -> dict:
+    """A report pre-filled from a flagged checklist item (visit link added when it is saved)."""
+    return {
+        "category": item.get("report_category") or "other",
+        "urgency": "normal",
+        "place": place,
+        "description": t("wf.report.item_description", item=item_label, answer=answer_text),
+        "_from_item": item_label,
+    }

@@ -1,0 +1,604 @@
+"""Household visit (入户走访): pick a household and a checklist, walk its items one at a time
+with single keys, then a summary and save.
+
+- ``VisitStartScreen(household_id=None)``: type to filter households, enter to choose; then
+  a digit (or enter) chooses the checklist.
+- ``VisitWalkScreen``: one item at a time.  y / n answer a yes/no item, digits pick a choice,
+  number / text / date items are typed and confirmed with enter; enter goes on, escape goes
+  back one item.  A required item cannot be passed without an answer.  An answer that needs
+  follow-up (the template's ``flag_if``) offers an event report pre-filled from the item.
+- The visit is kept as a draft in the store (``store.drafts``, key ``"visit"``), saved once per
+  answered item, so a visit cut off by a kill or a flat battery resumes at the same item:
+  :func:`offer_resume` asks on the next start.
+- The summary lists every answer (flagged ones marked), takes notes and a follow-up date, and
+  ctrl+s saves the visit, then the reports raised during it (linked to the visit), then offers
+  the resident a receipt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from gridterm import checklists, model
+from gridterm.i18n import t
+from gridterm.screens.base import GridScreen
+from gridterm.screens.visit_kit import ConfirmScreen, changed, now_iso, offer_receipt
+
+DRAFT_KEY = "visit"
+
+
+# --------------------------------------------------------------------------- households
+
+
+def household_label(household: dict) -> str:
+    data = household.get("data") or household
+    head = data.get("head") or "?"
+    place = "".join(str(data.get(k) or "") for k in ("village", "group", "number"))
+    return f"{head} · {place}" if place else head
+
+
+def household_place(household: dict | None) -> str:
+    if not household:
+        return ""
+    data = household.get("data") or household
+    return "".join(str(data.get(k) or "") for k in ("village", "group", "number"))
+
+
+def all_households(store: Any) -> list[dict]:
+    """The officer's households, then the township's not already among them."""
+    mine = store.query(kind="household")
+    ids = {h["id"] for h in mine}
+    try:
+        theirs = [h for h in store.reference.households() if h.get("id") not in ids]
+    except AttributeError:
+        theirs = []
+    return mine + [h for h in theirs if h.get("id")]
+
+
+def find_household(store: Any, household_id: str) -> dict | None:
+    found = store.get(household_id)
+    if found is not None:
+        return found
+    for household in all_households(store):
+        if household.get("id") == household_id:
+            return household
+    return None
+
+
+def _search_text(household: dict) -> str:
+    data = household.get("data") or household
+    parts = [household_label(household)]
+    for member in data.get("members") or []:
+        parts.append(str(member.get("name") or ""))
+        parts.append(str(member.get("id_number") or "")[-4:])
+    parts.extend(model.label("tag", tag) for tag in data.get("tags") or [])
+    return " ".join(parts).lower()
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def load_draft(store: Any) -> dict | None:
+    draft = store.drafts.get_draft(DRAFT_KEY)
+    if not isinstance(draft, dict) or not draft.get("template_id"):
+        return None
+    return draft
+
+
+def offer_resume(app: Any) -> None:
+    """On start: when a visit was cut off, ask whether to carry on where it stopped."""
+    store = app.store
+    draft = load_draft(store)
+    if draft is None:
+        return
+    household = find_household(store, draft.get("household_id", ""))
+    template = checklists.find(
+        checklists.available(store), draft["template_id"], draft.get("template_version")
+    )
+    if template is None:
+        return
+    question = t(
+        "wf.visit.resume_question",
+        household=household_label(household) if household else "?",
+        template=checklists.text(template["title"]),
+        n=min(int(draft.get("index", 0)) + 1, len(template["items"])),
+        total=len(template["items"]),
+    )
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            app.push_screen(
+                VisitWalkScreen(household or {"id": draft["household_id"]}, template, draft)
+            )
+        else:
+            store.drafts.delete_draft(DRAFT_KEY)
+            app.notify(t("wf.visit.draft_dropped"))
+
+    app.push_screen(
+        ConfirmScreen(question, yes=t("wf.visit.resume"), no=t("wf.visit.discard")), answered
+    )
+
+
+# --------------------------------------------------------------------------- start
+
+
+class VisitStartScreen(GridScreen):
+    """Choose the household (type to filter, enter) and then the checklist (a digit or enter)."""
+
+    TITLE_KEY = "wf.screen.visit"
+    CSS_PATH = "visit.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "wf.key.back", id="wf.visit.back"),
+    ]
+
+    def __init__(self, household_id: str | None = None) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.household: dict | None = None
+        self.templates: list[dict] = []
+        self._households: list[dict] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="visit-start"):
+            yield Static(t("wf.visit.pick_household"), id="visit-step", markup=False)
+            yield Input(placeholder=t("wf.visit.search"), compact=True, id="visit-search")
+            yield OptionList(id="visit-households", compact=True)
+            yield OptionList(id="visit-templates", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        store = self.app.store
+        self.templates = checklists.available(store)
+        templates = self.query_one("#visit-templates", OptionList)
+        for n, template in enumerate(self.templates, 1):
+            prefix = f"{n} " if n <= 9 else "  "
+            templates.add_option(
+                Option(prefix + checklists.text(template["title"]), id=template["id"])
+            )
+        templates.display = False
+        if self.household_id:
+            household = find_household(store, self.household_id)
+            if household is not None:
+                self._choose_household(household)
+                return
+        self._households = all_households(store)
+        self._fill_households("")
+        if self._households:
+            self.query_one("#visit-search", Input).focus()
+        else:
+            self.query_one("#visit-step", Static).update(t("wf.visit.no_households"))
+
+    def _fill_households(self, query: str) -> None:
+        box = self.query_one("#visit-households", OptionList)
+        box.clear_options()
+        needle = query.strip().lower()
+        shown = [h for h in self._households if not needle or needle in _search_text(h)]
+        box.add_options(Option(household_label(h), id=h["id"]) for h in shown[:200])
+        if shown:
+            box.highlighted = 0
+
+    @on(Input.Changed, "#visit-search")
+    def _search(self, event: Input.Changed) -> None:
+        self._fill_households(event.value)
+
+    @on(Input.Submitted, "#visit-search")
+    def _search_enter(self, event: Input.Submitted) -> None:
+        box = self.query_one("#visit-households", OptionList)
+        if box.option_count and box.highlighted is not None:
+            option = box.get_option_at_index(box.highlighted)
+            self._pick_household_id(option.id)
+
+    def on_key(self, event) -> None:
+        # Arrows in the search box move through the list below it.
+        if self.query_one("#visit-search", Input).has_focus and event.key in ("down", "up"):
+            box = self.query_one("#visit-households", OptionList)
+            if event.key == "down":
+                box.action_cursor_down()
+            else:
+                box.action_cursor_up()
+            event.stop()
+        elif self.household is not None and event.character and event.character.isdigit():
+            n = int(event.character)
+            if 1 <= n <= len(self.templates):
+                event.stop()
+                self._start(self.templates[n - 1])
+
+    @on(OptionList.OptionSelected, "#visit-households")
+    def _household_selected(self, event: OptionList.OptionSelected) -> None:
+        self._pick_household_id(event.option.id)
+
+    def _pick_household_id(self, household_id: str | None) -> None:
+        for household in self._households:
+            if household["id"] == household_id:
+                self._choose_household(household)
+                return
+
+    def _choose_household(self, household: dict) -> None:
+        self.household = household
+        self.query_one("#visit-search", Input).display = False
+        self.query_one("#visit-households", OptionList).display = False
+        self.query_one("#visit-step", Static).update(
+            t("wf.visit.pick_template", household=household_label(household))
+        )
+        templates = self.query_one("#visit-templates", OptionList)
+        templates.display = True
+        templates.highlighted = 0
+        templates.focus()
+
+    @on(OptionList.OptionSelected, "#visit-templates")
+    def _template_selected(self, event: OptionList.OptionSelected) -> None:
+        template = checklists.find(self.templates, event.option.id)
+        if template is not None:
+            self._start(template)
+
+    def _start(self, template: dict) -> None:
+        store = self.app.store
+        household = self.household
+        existing = load_draft(store)
+
+        def begin(replace: bool | None = True) -> None:
+            if not replace:
+                return
+            draft = {
+                "household_id": household["id"],
+                "template_id": template["id"],
+                "template_version": template["version"],
+                "answers": {},
+                "index": 0,
+                "reports": {},
+                "notes": "",
+                "follow_up": "",
+                "started_at": now_iso(self.app),
+            }
+            store.drafts.save_draft(DRAFT_KEY, draft)
+            self.app.switch_screen(VisitWalkScreen(household, template, draft))
+
+        if existing is not None:
+            self.app.push_screen(ConfirmScreen(t("wf.visit.replace_draft")), begin)
+        else:
+            begin()
+
+    def action_back(self) -> None:
+        if self.household is not None and not self.household_id:
+            self.household = None
+            self.query_one("#visit-templates", OptionList).display = False
+            self.query_one("#visit-search", Input).display = True
+            self.query_one("#visit-households", OptionList).display = True
+            self.query_one("#visit-step", Static).update(t("wf.visit.pick_household"))
+            self.query_one("#visit-search", Input).focus()
+            return
+        self.dismiss(None)
+
+
+# --------------------------------------------------------------------------- walking
+
+
+class VisitWalkScreen(GridScreen):
+    """One checklist item at a time, then the summary.  ``draft`` is the state kept in the store."""
+
+    TITLE_KEY = "wf.screen.visit"
+    CSS_PATH = "visit.tcss"
+    BINDINGS = [
+        Binding("y", "yes_no(True)", "wf.key.yes", id="wf.visit.yes"),
+        Binding("n", "yes_no(False)", "wf.key.no", id="wf.visit.no"),
+        Binding("enter", "next", "wf.key.next", id="wf.visit.next"),
+        Binding("escape", "previous", "wf.key.previous", id="wf.visit.previous"),
+        Binding("ctrl+s", "save", "wf.key.save", id="wf.visit.save"),
+        Binding("ctrl+r", "report", "wf.key.raise_report", id="wf.visit.report"),
+    ]
+
+    def __init__(self, household: dict, template: dict, draft: dict) -> None:
+        super().__init__()
+        self.household = household
+        self.template = template
+        self.items: list[dict] = template["items"]
+        self.draft = draft
+        self.draft.setdefault("answers", {})
+        self.draft.setdefault("reports", {})
+        self.index = max(0, min(int(draft.get("index", 0)), len(self.items)))
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="visit-walk"):
+            yield Static("", id="visit-progress", markup=False)
+            with VerticalScroll(id="visit-item-box"):
+                yield Static("", id="visit-item", markup=False)
+                yield Static("", id="visit-options", markup=False)
+                yield Input(compact=True, id="visit-input")
+                yield Static("", id="visit-current", markup=False)
+                yield Static("", id="visit-error", markup=False)
+                yield Static("", id="visit-summary", markup=False)
+                yield Input(placeholder=t("wf.visit.notes"), compact=True, id="visit-notes")
+                yield Input(placeholder=t("wf.visit.follow_up"), compact=True, id="visit-follow-up")
+            yield Static("", id="visit-keys", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#visit-notes", Input).value = self.draft.get("notes") or ""
+        self.query_one("#visit-follow-up", Input).value = self.draft.get("follow_up") or ""
+        self.show()
+
+    @property
+    def item(self) -> dict | None:
+        return self.items[self.index] if self.index < len(self.items) else None
+
+    @property
+    def answers(self) -> dict:
+        return self.draft["answers"]
+
+    def show(self, error: str = "") -> None:
+        item = self.item
+        summary = item is None
+        for wid in ("#visit-item", "#visit-options", "#visit-current", "#visit-input"):
+            self.query_one(wid).display = not summary
+        for wid in ("#visit-summary", "#visit-notes", "#visit-follow-up"):
+            self.query_one(wid).display = summary
+        title = checklists.text(self.template["title"])
+        error_box = self.query_one("#visit-error", Static)
+        error_box.update(error)
+        error_box.display = bool(error)
+        if summary:
+            self.query_one("#visit-progress", Static).update(
+                t(
+                    "wf.visit.summary_title",
+                    template=title,
+                    household=household_label(self.household),
+                )
+            )
+            self.query_one("#visit-summary", Static).update(self.summary_text())
+            self.query_one("#visit-keys", Static).update(t("wf.visit.keys.summary"))
+            self.query_one("#visit-notes", Input).focus()
+            self.refresh_bindings()
+            return
+        kind = item["type"]
+        required = t("wf.visit.required") if item.get("required") else t("wf.visit.optional")
+        self.query_one("#visit-progress", Static).update(
+            t("wf.visit.progress", n=self.index + 1, total=len(self.items), template=title)
+        )
+        self.query_one("#visit-item", Static).update(
+            f"{checklists.text(item['label'])}  [{required}]"
+        )
+        options = self.query_one("#visit-options", Static)
+        box = self.query_one("#visit-input", Input)
+        value = self.answers.get(item["key"])
+        if kind == "choice":
+            options.update(
+                "\n".join(
+                    f"{n}  {checklists.text(o['label'])}" for n, o in enumerate(item["options"], 1)
+                )
+            )
+        elif kind == "yes_no":
+            options.update(t("wf.visit.yes_no_keys"))
+        options.display = kind in ("choice", "yes_no")
+        box.display = kind in ("number", "text", "date")
+        current = self.query_one("#visit-current", Static)
+        if item["key"] in self.answers:
+            flag = t("wf.visit.flagged_mark") if checklists.is_flagged(item, value) else ""
+            current.update(
+                t("wf.visit.current", answer=checklists.format_answer(item, value)) + flag
+            )
+        else:
+            current.update("")
+        if box.display:
+            box.placeholder = t(f"wf.visit.type.{kind}")
+            box.value = "" if value is None else str(value)
+            box.focus()
+        else:
+            self.set_focus(None)
+        self.query_one("#visit-keys", Static).update(t(f"wf.visit.keys.{kind}"))
+        self.query_one("#visit-item-box").scroll_home(animate=False)
+        self.refresh_bindings()
+
+    def summary_text(self) -> str:
+        lines = []
+        for n, item in enumerate(self.items, 1):
+            value = self.answers.get(item["key"])
+            mark = "!" if checklists.is_flagged(item, value) else " "
+            report = t("wf.visit.report_mark") if item["key"] in self.draft["reports"] else ""
+            lines.append(
+                f"{mark}{n:>2} {checklists.text(item['label'])}: "
+                f"{checklists.format_answer(item, value)}{report}"
+            )
+        missing = checklists.missing_required(self.template, self.answers)
+        if missing:
+            lines.append("")
+            lines.append(t("wf.visit.missing", count=len(missing)))
+        return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        item = self.item
+        if action == "yes_no":
+            return item is not None and item["type"] == "yes_no"
+        if action == "save":
+            return item is None
+        if action == "report":
+            return item is not None and checklists.is_flagged(item, self.answers.get(item["key"]))
+        return True
+
+    # -- keys --------------------------------------------------------------------------------
+    def on_key(self, event) -> None:
+        item = self.item
+        if item is None or item["type"] != "choice" or not event.character:
+            return
+        if event.character.isdigit():
+            event.stop()
+            n = int(event.character)
+            if 1 <= n <= len(item["options"]):
+                self.record(item["options"][n - 1]["value"])
+            else:
+                self.show(t("checklist.answer.choice", count=len(item["options"])))
+
+    def action_yes_no(self, value: bool) -> None:
+        item = self.item
+        if item is not None and item["type"] == "yes_no":
+            self.record(value)
+
+    @on(Input.Submitted, "#visit-input")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_next()
+
+    @on(Input.Submitted, "#visit-notes")
+    def _notes_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#visit-follow-up", Input).focus()
+
+    @on(Input.Submitted, "#visit-follow-up")
+    def _follow_up_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Input.Changed, "#visit-notes")
+    @on(Input.Changed, "#visit-follow-up")
+    def _summary_typed(self, event: Input.Changed) -> None:
+        key = "notes" if event.input.id == "visit-notes" else "follow_up"
+        self.draft[key] = event.value
+
+    def action_next(self) -> None:
+        item = self.item
+        if item is None:
+            self.action_save()
+            return
+        if item["type"] in ("number", "text", "date"):
+            raw = self.query_one("#visit-input", Input).value
+            try:
+                value = checklists.parse_answer(item, raw)
+            except checklists.AnswerError as exc:
+                self.show(str(exc))
+                return
+            self.record(value)
+            return
+        if self.answers.get(item["key"]) is None and item.get("required"):
+            self.show(t("checklist.answer.required"))
+            return
+        if item["key"] not in self.answers:
+            self.record(None)
+            return
+        self.advance()
+
+    def action_previous(self) -> None:
+        if self.index == 0:
+            self.leave()
+            return
+        self.index -= 1
+        self.draft["index"] = self.index
+        self.show()
+
+    def leave(self) -> None:
+        """Escape on the first item: the draft stays, to resume later."""
+        self.draft["index"] = self.index
+        self.app.store.drafts.save_draft(DRAFT_KEY, self.draft)
+        self.app.notify(t("wf.visit.kept_as_draft"))
+        self.dismiss(None)
+
+    # -- answering ---------------------------------------------------------------------------
+    def record(self, value: Any) -> None:
+        item = self.item
+        if item is None:
+            return
+        self.answers[item["key"]] = value
+        if not checklists.is_flagged(item, value):
+            self.draft["reports"].pop(item["key"], None)
+        self.draft["index"] = self.index + 1
+        # One save per answered item: a kill now resumes at the next item.
+        self.app.store.drafts.save_draft(DRAFT_KEY, self.draft)
+        if checklists.is_flagged(item, value) and item["key"] not in self.draft["reports"]:
+            self.app.push_screen(
+                ConfirmScreen(
+                    t("wf.visit.flag_question", item=checklists.text(item["label"])),
+                    yes=t("wf.visit.raise_report"),
+                    no=t("wf.visit.no_report"),
+                ),
+                lambda yes: self.raise_report(item) if yes else self.advance(),
+            )
+            return
+        self.advance()
+
+    def advance(self) -> None:
+        self.index = min(self.index + 1, len(self.items))
+        if self.draft.get("index") != self.index:
+            self.draft["index"] = self.index
+            self.app.store.drafts.save_draft(DRAFT_KEY, self.draft)
+        self.show()
+
+    def action_report(self) -> None:
+        item = self.item
+        if item is not None and checklists.is_flagged(item, self.answers.get(item["key"])):
+            self.raise_report(item, then_advance=False)
+
+    def raise_report(self, item: dict, then_advance: bool = True) -> None:
+        from gridterm.screens.report import ReportFormScreen, prefill_from_item
+
+        value = self.answers.get(item["key"])
+        prefill = self.draft["reports"].get(item["key"]) or prefill_from_item(
+            item,
+            checklists.format_answer(item, value),
+            household_place(self.household),
+            checklists.text(item["label"]),
+        )
+        prefill = {**prefill, "_from_item": checklists.text(item["label"])}
+
+        def done(data: dict | None) -> None:
+            if data:
+                self.draft["reports"][item["key"]] = data
+                self.app.store.drafts.save_draft(DRAFT_KEY, self.draft)
+                self.app.notify(t("wf.visit.report_queued"))
+            if then_advance:
+                self.advance()
+            else:
+                self.show()
+
+        self.app.push_screen(ReportFormScreen(prefill, save=False), done)
+
+    # -- saving ------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.item is not None:
+            return
+        missing = checklists.missing_required(self.template, self.answers)
+        if missing:
+            self.index = next(n for n, item in enumerate(self.items) if item["key"] == missing[0])
+            self.show(t("checklist.answer.required"))
+            return
+        follow_up = (self.draft.get("follow_up") or "").strip() or None
+        data = {
+            "household_id": self.household["id"],
+            "template_id": self.template["id"],
+            "template_version": self.template["version"],
+            "answers": {k: v for k, v in self.answers.items() if v is not None},
+            "flagged": checklists.flagged_keys(self.template, self.answers),
+            "notes": (self.draft.get("notes") or "").strip() or None,
+            "follow_up": follow_up,
+            "visited_at": self.draft.get("started_at") or now_iso(self.app),
+        }
+        data = {k: v for k, v in data.items() if v is not None}
+        problem = model.validate_field("visit", "follow_up", follow_up)
+        if problem:
+            self.show(problem)
+            self.query_one("#visit-follow-up", Input).focus()
+            return
+        store = self.app.store
+        try:
+            visit = store.create("visit", data)
+        except model.ValidationError as exc:
+            self.show(str(exc))
+            return
+        saved_reports = 0
+        for report in self.draft["reports"].values():
+            body = {k: v for k, v in report.items() if not k.startswith("_")}
+            body["links"] = {**(body.get("links") or {}), "visit": visit["id"]}
+            try:
+                store.create("report", body)
+                saved_reports += 1
+            except model.ValidationError as exc:
+                self.app.notify(str(exc), severity="error")
+        store.drafts.delete_draft(DRAFT_KEY)
+        changed(self.app, visit["id"])
+        self.app.notify(t("wf.visit.saved", reports=saved_reports))
+        offer_receipt(self, visit, then=lambda: self.dismiss(visit))

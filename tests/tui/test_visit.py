@@ -1,0 +1,341 @@
+"""The visit workflow through the real app and the real store, at 80×24 and 50×25, in en and
+zh_CN: every built-in checklist walked to the end with single keys, a flagged answer raising
+an event report, the draft that survives a cut-off visit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import datetime, timezone
+
+import pytest
+from textual import events
+
+from gridterm import checklists
+from gridterm.app import GridtermApp
+from gridterm.i18n import set_language, t
+from gridterm.screens.report import ReportFormScreen
+from gridterm.screens.visit import DRAFT_KEY, VisitStartScreen, VisitWalkScreen, offer_resume
+from gridterm.screens.visit_kit import ConfirmScreen
+from gridterm.store import Store
+
+SIZES = [(80, 24), (50, 25)]
+LANGS = ["en", "zh_CN"]
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    # These tests drive the screens; the store's durability (fsync) has its own crash tests,
+    # and the kill test below runs with it.  On a busy machine fsync dominates these runs.
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+    with Store.open(tmp_path / "data") as opened:
+        yield opened
+
+
+def make_app(store):
+    return GridtermApp(store, clock=lambda: NOW)
+
+
+def add_household(store, head="王大明"):
+    return store.create(
+        "household",
+        {
+            "village": "石桥村",
+            "group": "3组",
+            "number": "12号",
+            "head": head,
+            "phone": "13800138000",
+        },
+    )
+
+
+class P(str):
+    """Text typed into the focused field in one go (as an input method commits it)."""
+
+
+async def press(pilot, *keys) -> None:
+    """Press keys; ``P("…")`` items are typed into the focused field as one paste."""
+    batch: list[str] = []
+    for key in keys:
+        if isinstance(key, P):
+            if batch:
+                await pilot.press(*batch)
+                batch = []
+            pilot.app.focused.post_message(events.Paste(str(key)))
+            await pilot.pause()
+        else:
+            batch.append(key)
+    if batch:
+        await pilot.press(*batch)
+
+
+def screen_text(app) -> str:
+    """Everything the screen shows, as text (the SVG export's text runs)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return html.unescape(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace("\xa0", " ")
+
+
+def assert_no_raw_keys(app) -> None:
+    shown = screen_text(app)
+    for prefix in ("wf.", "checklist.", "tui.", "model."):
+        assert prefix not in shown, f"a raw catalog key shows: {shown}"
+
+
+def plain_answer(item):
+    """Keys that answer ``item`` without flagging it, and the value the store should hold."""
+    flag = item.get("flag_if")
+    kind = item["type"]
+    if kind == "yes_no":
+        value = flag is not True  # answer the opposite of the flagging answer
+        return ["y" if value else "n"], value
+    if kind == "choice":
+        for n, option in enumerate(item["options"], 1):
+            if not flag or option["value"] not in flag:
+                return [str(n)], option["value"]
+    if kind == "number":
+        value = flag["lt"] + 100 if flag and "lt" in flag else 0
+        return [P(str(value)), "enter"], value
+    if kind == "date":
+        return [P("2026-12-01"), "enter"], "2026-12-01"
+    if flag == "nonempty":
+        return ["enter"], None
+    return [P("ok"), "enter"], "ok"
+
+
+async def walk_to_summary(pilot, template, overrides=None):
+    """Answer every item of ``template``; returns the expected answers."""
+    expected = {}
+    for item in template["items"]:
+        keys, value = (overrides or {}).get(item["key"]) or plain_answer(item)
+        await press(pilot, *keys)
+        if value is not None:
+            expected[item["key"]] = value
+    await pilot.pause()
+    return expected
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_builtin_checklist_walked_to_the_end_and_saved(store, size, lang):
+    set_language(lang)
+    household = add_household(store)
+    app = make_app(store)
+    templates = checklists.builtin_templates()
+    async with app.run_test(size=size) as pilot:
+        for n, template in enumerate(templates, 1):
+            app.push_screen(VisitStartScreen())
+            await pilot.pause()
+            # Find the household by typing part of its name, choose it, choose the checklist.
+            await press(pilot, P("大明"), "enter", str(n))
+            await pilot.pause()
+            walk = app.screen
+            assert isinstance(walk, VisitWalkScreen)
+            total = len(template["items"])
+            assert t(
+                "wf.visit.progress", n=1, total=total, template=checklists.text(template["title"])
+            ) in screen_text(app)
+            assert_no_raw_keys(app)
+            expected = await walk_to_summary(pilot, template)
+            assert walk.item is None  # the summary
+            assert t(
+                "wf.visit.summary_title",
+                template=checklists.text(template["title"]),
+                household="王大明 · 石桥村3组12号",
+            ) in screen_text(app)
+            assert_no_raw_keys(app)
+            await press(pilot, P("note"), "enter", "ctrl+s")
+            await pilot.pause()
+            assert not isinstance(app.screen, VisitWalkScreen)
+            visits = store.query(kind="visit")
+            assert len(visits) == n
+            data = visits[-1]["data"]
+            assert data["household_id"] == household["id"]
+            assert data["template_id"] == template["id"]
+            assert data["template_version"] == template["version"]
+            assert data["answers"] == expected
+            assert data["flagged"] == []
+            assert data["notes"] == "note"
+            assert store.drafts.get_draft(DRAFT_KEY) is None
+    assert {v["data"]["template_id"] for v in store.query(kind="visit")} == set(
+        checklists.BUILTIN_IDS
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", SIZES)
+async def test_flagged_answer_raises_a_report_saved_with_the_visit(store, size, lang):
+    set_language(lang)
+    household = add_household(store)
+    template = checklists.find(checklists.builtin_templates(), "safety")
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        app.push_screen(VisitStartScreen(household_id=household["id"]))
+        await pilot.pause()
+        await pilot.press("2")  # the safety checklist
+        await pilot.pause()
+        # e-bike charged by a hanging cable: the 4th option flags the item.
+        keys = {"ebike_charging": (["4"], "flying_cable")}
+        expected = {}
+        for item in template["items"]:
+            if item["key"] == "ebike_charging":
+                await pilot.press("4")
+                await pilot.pause()
+                assert isinstance(app.screen, ConfirmScreen)
+                assert_no_raw_keys(app)
+                await pilot.press("y")
+                await pilot.pause()
+                form = app.screen
+                assert isinstance(form, ReportFormScreen)
+                assert form.values()["category"] == "safety"
+                assert_no_raw_keys(app)
+                # Raise it as urgent: the urgency field is the second; type who told us.
+                form.query_one("#f-urgency").value = "urgent"
+                form.query_one("#f-raised_by").focus()
+                await press(pilot, P("王大明"), "ctrl+s")
+                await pilot.pause()
+                assert isinstance(app.screen, VisitWalkScreen)
+                expected["ebike_charging"] = "flying_cable"
+                continue
+            k, value = plain_answer(item)
+            await press(pilot, *k)
+            if value is not None:
+                expected[item["key"]] = value
+        await pilot.pause()
+        assert keys  # (documented above)
+        assert "[" in screen_text(app)  # the summary marks the report
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    visit = store.query(kind="visit")[0]
+    assert visit["data"]["answers"] == expected
+    assert visit["data"]["flagged"] == ["ebike_charging"]
+    reports = store.query(kind="report")
+    assert len(reports) == 1
+    report = reports[0]["data"]
+    assert report["links"] == {"visit": visit["id"]}
+    assert report["category"] == "safety"
+    assert report["urgency"] == "urgent"
+    assert report["raised_by"] == "王大明"
+    assert report["place"] == "石桥村3组12号"
+    item = next(i for i in template["items"] if i["key"] == "ebike_charging")
+    assert checklists.text(item["label"]) in report["description"]
+    assert checklists.option_label(item, "flying_cable") in report["description"]
+    assert report["closed_on_spot"] is False
+
+
+async def test_required_item_cannot_be_skipped_and_bad_number_is_named(store):
+    household = add_household(store)
+    app = make_app(store)
+    async with app.run_test(size=(50, 25)) as pilot:
+        app.push_screen(VisitStartScreen(household_id=household["id"]))
+        await pilot.pause()
+        await pilot.press("4")  # poverty watch: income change, then income per head
+        await pilot.pause()
+        walk = app.screen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert walk.index == 0
+        assert t("checklist.answer.required") in screen_text(app)
+        await pilot.press("9")
+        await pilot.pause()
+        assert walk.index == 0 and "1 to 4" in screen_text(app)
+        await press(pilot, "2", P("lots"), "enter")
+        await pilot.pause()
+        assert walk.index == 1
+        assert "'lots' is not a number" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert walk.index == 0 and "About the same" in screen_text(app)
+
+
+async def test_escape_on_first_item_keeps_draft_and_resume_is_offered(store):
+    household = add_household(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(VisitStartScreen(household_id=household["id"]))
+        await pilot.pause()
+        await pilot.press("1", "y", "escape", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, VisitWalkScreen)
+        draft = store.drafts.get_draft(DRAFT_KEY)
+        assert draft["answers"] == {"head_present": True} and draft["index"] == 0
+        offer_resume(app)
+        await pilot.pause()
+        assert "1 of 12" in screen_text(app)
+        await pilot.press("n")  # drop it
+        await pilot.pause()
+    assert store.drafts.get_draft(DRAFT_KEY) is None
+
+
+KILLED_VISIT = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys
+    from gridterm.app import GridtermApp
+    from gridterm.screens.visit import VisitStartScreen
+    from gridterm.store import Store
+
+    async def main():
+        store = Store.open(sys.argv[1])
+        household = store.query(kind="household")[0]
+        app = GridtermApp(store)
+        async with app.run_test(size=(50, 25)) as pilot:
+            app.push_screen(VisitStartScreen(household_id=household["id"]))
+            await pilot.pause()
+            # The safety checklist: answer four items, then the battery dies.
+            await pilot.press("2", "2", "2", "2", "2")
+            await pilot.pause()
+            print(app.screen.index, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    asyncio.run(main())
+    """
+)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_visit_killed_mid_way_resumes_at_the_same_item(tmp_path, lang):
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        household = add_household(store)
+    script = tmp_path / "killed_visit.py"
+    script.write_text(KILLED_VISIT)
+    done = subprocess.run(
+        [sys.executable, str(script), str(folder)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert done.stdout.strip() == "4"
+    set_language(lang)
+    with Store.open(folder) as store:
+        draft = store.drafts.get_draft(DRAFT_KEY)
+        assert draft["index"] == 4 and len(draft["answers"]) == 4
+        app = make_app(store)
+        async with app.run_test(size=(50, 25)) as pilot:
+            offer_resume(app)  # what the app does on start
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "5/11" in screen_text(app) or "5 of 11" in screen_text(app)
+            await pilot.press("y")
+            await pilot.pause()
+            walk = app.screen
+            assert isinstance(walk, VisitWalkScreen)
+            assert walk.index == 4 and walk.item["key"] == "wiring_sound"
+            assert walk.household["id"] == household["id"]
+            template = walk.template
+            expected = dict(draft["answers"])
+            for item in template["items"][4:]:
+                keys, value = plain_answer(item)
+                await press(pilot, *keys)
+                if value is not None:
+                    expected[item["key"]] = value
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        visit = store.query(kind="visit")[0]
+        assert visit["data"]["answers"] == expected
+        assert store.drafts.get_draft(DRAFT_KEY) is None
+    assert os.path.exists(folder)
