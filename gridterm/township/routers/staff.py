@@ -588,7 +588,7 @@ def bulk_transition(
 # --------------------------------------------------------------------------- export
 
 
-def _export_row(rec: db.Record, grid_name: str | None, officer_name: str | None, now) -> dict:
+def _export_row(rec: Any, grid_name: str | None, officer_name: str | None, now) -> dict:
     return {
         "id": rec.id,
         "kind": rec.kind,
@@ -629,6 +629,10 @@ def _export_conditions(staff: StaffIdentity, since: dt.datetime | None, kind: st
     return conditions
 
 
+# Core rows (attribute access like the ORM object, a fraction of the cost); no search text.
+_EXPORT_COLUMNS = [c for c in db.Record.__table__.c if c.name not in ("search", "township_id")]
+
+
 def iter_export_rows(sessions, conditions: list) -> Iterator[dict[str, Any]]:
     """Every matching record, a page of ``EXPORT_PAGE`` at a time (keyset on kind, updated_at,
     id; a short read session per page, so no transaction stays open while the client reads)."""
@@ -636,7 +640,12 @@ def iter_export_rows(sessions, conditions: list) -> Iterator[dict[str, Any]]:
     now = _now()
     while True:
         stmt = (
-            select(db.Record, db.Grid.name, db.Officer.name)
+            select(
+                *_EXPORT_COLUMNS,
+                db.Grid.name.label("grid_name"),
+                db.Officer.name.label("officer_name"),
+            )
+            .select_from(db.Record)
             .outerjoin(db.Grid, db.Grid.id == db.Record.grid_id)
             .outerjoin(db.Officer, db.Officer.id == db.Record.officer_id)
             .where(*conditions)
@@ -654,9 +663,9 @@ def iter_export_rows(sessions, conditions: list) -> Iterator[dict[str, Any]]:
             )
         with sessions() as session:
             rows = session.execute(stmt).all()
-            page = [_export_row(r, g, o, now) for r, g, o in rows]
+            page = [_export_row(r, r.grid_name, r.officer_name, now) for r in rows]
             if rows:
-                last = rows[-1][0]
+                last = rows[-1]
                 after = (last.kind, last.updated_at, last.id)
         yield from page
         if len(rows) < EXPORT_PAGE:
