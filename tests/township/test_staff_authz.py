@@ -87,3 +87,17 @@ def test_no_token_a_wrong_token_or_a_device_token_is_401(live_service):
         # and a staff token opens no device endpoint
         r = anon.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {a.staff_token}"})
         assert r.status_code == 401
+
+
+def test_hostile_ids_and_text_are_4xx_never_500(live_service):
+    a = make_township(live_service)
+    for rid in ("%00", "a%00b", "x" * 300, "%E2%80%AE", "..%2F..%2Fetc"):
+        r = a.staff.get(f"{API}/records/{rid}")
+        assert r.status_code == 404, (rid, r.text)
+        r = a.staff.post(f"{API}/records/{rid}/transition", json={"to": "accepted"})
+        assert r.status_code == 404, (rid, r.text)
+    for params in ({"q": "a\x00b"}, {"village": "\x00"}, {"cursor": "WyIyMDI2IiwiXHUwMDAwIl0"}):
+        r = a.staff.get(f"{API}/records", params=params)
+        assert 400 <= r.status_code < 500, (params, r.text)
+    r = a.staff.post(f"{API}/records/bulk-transition", json={"ids": ["a\x00"], "to": "accepted"})
+    assert r.status_code == 422

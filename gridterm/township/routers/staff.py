@@ -178,7 +178,7 @@ def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, rid = json.loads(raw)
         moment = dt.datetime.fromisoformat(stamp)
-        if not isinstance(rid, str) or moment.tzinfo is None:
+        if not isinstance(rid, str) or moment.tzinfo is None or _CONTROL.search(rid):
             raise ValueError
         return moment, rid
     except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
@@ -186,6 +186,9 @@ def _decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
 
 
 def _load(session: Session, staff: StaffIdentity, record_id: str, *, lock: bool) -> db.Record:
+    if len(record_id) > 64 or _CONTROL.search(record_id):
+        # Not an id any record can have (and PostgreSQL refuses NUL in text): simply not found.
+        raise ApiError(404, "not_found", "staff.not_found", id=repr(record_id[:64]))
     stmt = select(db.Record).where(
         db.Record.id == record_id, db.Record.township_id == staff.township_id
     )
