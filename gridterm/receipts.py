@@ -292,6 +292,17 @@ def resident_name(
     return ""
 
 
+def _template_title(template_id: Any, lang: str) -> str:
+    """The built-in checklist's title for a visit (a township template: its id)."""
+    if not template_id:
+        return ""
+    from gridterm import checklists
+
+    template = checklists.find(checklists.builtin_templates(), str(template_id))
+    title = (template or {}).get("title")
+    return checklists.text(title, lang) if isinstance(title, dict) else str(template_id)
+
+
 def summary(record: dict[str, Any], lang: str) -> str:
     """The kind and a one-line summary, e.g. ``Event report · Safety hazard: gas hose…``."""
     data = record.get("data") or {}
@@ -302,7 +313,7 @@ def summary(record: dict[str, Any], lang: str) -> str:
     elif kind == "case":
         what, detail = _label("dispute_type", data.get("dispute_type"), lang), data.get("summary")
     elif kind == "visit":
-        what, detail = data.get("template_title") or data.get("template_id"), data.get("notes")
+        what, detail = _template_title(data.get("template_id"), lang), data.get("notes")
     else:
         what = data.get("village")
         detail = " ".join(str(data.get(k) or "") for k in ("group", "number")).strip()

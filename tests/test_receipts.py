@@ -322,3 +322,16 @@ def test_receipts_module_imports_no_ui():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_visit_receipt_names_the_household_head_masked_and_the_checklist():
+    household = {"kind": "household", "data": {"village": "石桥村", "head": "王大明"}}
+    visit = {
+        "kind": "visit",
+        "data": {"household_id": "h1", "template_id": "safety", "template_version": 1},
+    }
+    receipt = issue(visit, SECRET)
+    lines = receipt_lines(visit, receipt, ENROLLMENT, "zh_CN", household=household)
+    text = "\n".join(lines)
+    assert "王*明" in text and "王大明" not in text
+    assert "入户走访" in text and "安全隐患排查" in text and "石桥村" in text

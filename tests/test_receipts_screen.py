@@ -6,11 +6,13 @@ from __future__ import annotations
 import shlex
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from rich.color import Color
 from test_receipts_render import decode, parse_escpos_qr, rasterise_svg
 
+import gridterm.app
 from gridterm.app import GridtermApp
 from gridterm.i18n import set_language
 from gridterm.receipts import format_number, issue_for, qr_payload
@@ -36,6 +38,15 @@ REPORT = {
     "description": "燃气软管老化，需要更换",
     "raised_by": "张三明",
 }
+
+
+class App(GridtermApp):
+    """The officer's app without its background sync: these tests make no network calls."""
+
+    CSS_PATH = str(Path(gridterm.app.__file__).with_name("app.tcss"))
+
+    def on_mount(self) -> None:
+        pass
 
 
 @pytest.fixture
@@ -80,12 +91,23 @@ def screen_pixels(app, scale: int = 3) -> list[list[int]]:
     return [row + [0] * (width - len(row)) for row in rows]
 
 
+LONG_URL = "https://qingshan-township.grid-service.example.gov.cn"  # a version 5 code
+
+
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-async def test_qr_reads_back_from_the_screen(store, size, theme):
+@pytest.mark.parametrize(
+    ("theme", "url"),
+    [
+        ("textual-dark", ENROLLMENT["service_url"]),
+        ("textual-light", ENROLLMENT["service_url"]),
+        ("textual-dark", LONG_URL),
+    ],
+)
+async def test_qr_reads_back_from_the_screen(store, size, theme, url):
+    store.meta_set("enrollment", {**ENROLLMENT, "service_url": url})
     record, receipt = issued(store)
-    expected = qr_payload(ENROLLMENT["service_url"], receipt["number"], receipt["sig"])
-    app = GridtermApp(store, clock=lambda: NOW)
+    expected = qr_payload(url, receipt["number"], receipt["sig"])
+    app = App(store, clock=lambda: NOW)
     async with app.run_test(size=size) as pilot:
         app.theme = theme
         await app.push_screen(ReceiptScreen(record, receipt))
@@ -109,7 +131,8 @@ async def test_qr_reads_back_from_the_screen(store, size, theme):
         small = app.screen.query_one("#receipt-number")
         shown = big if big.display else small
         assert shown.region.y >= region.bottom and shown.region.bottom <= size[1] - 1
-        if size == (80, 24):
+        assert qr.symbol.version == (5 if url == LONG_URL else 4)
+        if size == (80, 24) and url != LONG_URL:
             assert big.display and str(big.render()) == "\n".join(big_text(number))
         else:
             assert small.display and str(small.render()) == " ".join(number)
@@ -118,7 +141,7 @@ async def test_qr_reads_back_from_the_screen(store, size, theme):
 async def test_masked_text_and_language(store):
     set_language("zh_CN")
     record, receipt = issued(store)
-    app = GridtermApp(store, clock=lambda: NOW)
+    app = App(store, clock=lambda: NOW)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.push_screen(ReceiptScreen(record, receipt))
         await pilot.pause()
@@ -131,7 +154,7 @@ async def test_keys_save_print_and_back(store, tmp_path):
     record, receipt = issued(store)
     expected = qr_payload(ENROLLMENT["service_url"], receipt["number"], receipt["sig"])
     data_dir = tmp_path / "data"
-    app = GridtermApp(store, data_dir=data_dir, clock=lambda: NOW)
+    app = App(store, data_dir=data_dir, clock=lambda: NOW)
     async with app.run_test(size=(50, 25)) as pilot:
         await app.push_screen(ReceiptScreen(record, receipt))
         await pilot.pause()
@@ -141,7 +164,7 @@ async def test_keys_save_print_and_back(store, tmp_path):
         assert any("--print" in n.message for n in app._notifications)
 
         await pilot.press("s")
-        await app.workers.wait_for_complete()
+        await screen.worker.wait()
         await pilot.pause()
         svg_path, png_path = screen.saved
         assert svg_path.parent == data_dir / "receipts" and png_path.exists()
@@ -152,7 +175,7 @@ async def test_keys_save_print_and_back(store, tmp_path):
         script = f"import sys; open({str(out)!r}, 'wb').write(sys.stdin.buffer.read())"
         store.meta_set("printer", shlex.join([sys.executable, "-c", script]))
         await pilot.press("p")
-        await app.workers.wait_for_complete()
+        await screen.worker.wait()
         await pilot.pause()
         assert parse_escpos_qr(out.read_bytes())[80] == [b"0" + expected.encode()]
 
@@ -164,7 +187,7 @@ async def test_keys_save_print_and_back(store, tmp_path):
 async def test_before_enrollment_shows_the_number_and_says_why_no_code(store):
     record, receipt = issued(store)
     store.meta_set("enrollment", None)
-    app = GridtermApp(store, clock=lambda: NOW)
+    app = App(store, clock=lambda: NOW)
     async with app.run_test(size=(50, 25)) as pilot:
         await app.push_screen(ReceiptScreen(record, receipt))
         await pilot.pause()

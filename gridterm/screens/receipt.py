@@ -42,6 +42,7 @@ class ReceiptScreen(GridScreen):
         self.receipt = receipt
         self.printable: Printable | None = None
         self.saved: tuple[Path, Path] | None = None
+        self.worker: Worker | None = None  # the last print or save, for tests to await
 
     def _build(self) -> Printable:
         household = None
@@ -92,7 +93,9 @@ class ReceiptScreen(GridScreen):
             self.notify(t("receipts.print.no_printer"), severity="warning")
             return
         data = self.printable.escpos()
-        self.run_worker(lambda: send(data, dest) or dest, name="print", thread=True, exclusive=True)
+        self.worker = self.run_worker(
+            lambda: send(data, dest) or dest, name="print", thread=True, exclusive=True
+        )
 
     def action_save_receipt(self) -> None:
         if not self.printable.payload:
@@ -100,7 +103,9 @@ class ReceiptScreen(GridScreen):
             return
         folder = Path(self.app.data_dir or self.app.store.folder) / "receipts"
         printable = self.printable
-        self.run_worker(lambda: save_files(printable, folder), name="save", thread=True)
+        self.worker = self.run_worker(
+            lambda: save_files(printable, folder), name="save", thread=True
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
