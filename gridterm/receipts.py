@@ -186,6 +186,19 @@ def verify(number: str, sig: str, secret: str | bytes) -> bool:
     return hmac.compare_digest(expected.encode("ascii"), given.encode("ascii", "replace"))
 
 
+def find_signer(number: str, sig: str, secrets_by_device: dict[Any, str | bytes]) -> Any:
+    """The key of the device whose secret signed ``number``, or None.
+
+    For the resident page, which knows only the number and the signature: every candidate
+    is checked (no early exit), each with a constant-time compare.
+    """
+    found = None
+    for device, secret in secrets_by_device.items():
+        if verify(number, sig, secret) and found is None:
+            found = device
+    return found
+
+
 def qr_payload(service_url: str, number: str, sig: str) -> str:
     """What the QR code holds: ``{service_url}/r/{NUMBER}?s={sig}`` — never personal data."""
     base = str(service_url).strip().rstrip("/")

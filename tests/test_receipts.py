@@ -196,6 +196,15 @@ def test_verify_tells_genuine_from_forged():
     assert not verify(number, sig, "")
 
 
+def test_find_signer_names_the_device_or_none():
+    number = numbers(1)[0]
+    devices = {"dev-a": "secret-a", "dev-b": b"secret-b", "dev-c": "secret-c"}
+    assert receipts.find_signer(number, sign(number, b"secret-b"), devices) == "dev-b"
+    assert receipts.find_signer(number, sign(number, "secret-z"), devices) is None
+    assert receipts.find_signer(number, "", devices) is None
+    assert receipts.find_signer(number, sign(number, "secret-a"), {}) is None
+
+
 def test_qr_payload_is_short_and_personal_data_free():
     number = numbers(1)[0]
     sig = sign(number, SECRET)

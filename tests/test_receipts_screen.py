@@ -184,6 +184,18 @@ async def test_keys_save_print_and_back(store, tmp_path):
         assert not isinstance(app.screen, ReceiptScreen)
 
 
+async def test_escape_dismisses_so_the_caller_hears(store):
+    record, receipt = issued(store)
+    closed = []
+    app = App(store, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ReceiptScreen(record, receipt), closed.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert closed == [None] and not isinstance(app.screen, ReceiptScreen)
+
+
 async def test_before_enrollment_shows_the_number_and_says_why_no_code(store):
     record, receipt = issued(store)
     store.meta_set("enrollment", None)

@@ -34,6 +34,8 @@ class ReceiptScreen(GridScreen):
     BINDINGS = [
         Binding("p", "print_receipt", "receipts.screen.print", id="receipt.print"),
         Binding("s", "save_receipt", "receipts.screen.save", id="receipt.save"),
+        # Dismiss rather than pop, so a caller's push_screen(…, callback) hears about it.
+        Binding("escape", "close", "receipts.screen.back", id="receipt.back"),
     ]
 
     def __init__(self, record: dict, receipt: dict) -> None:
@@ -87,6 +89,9 @@ class ReceiptScreen(GridScreen):
         self.query_one("#receipt-number").display = not big
 
     # -- keys ------------------------------------------------------------------------------
+    def action_close(self) -> None:
+        self.dismiss(None)
+
     def action_print_receipt(self) -> None:
         dest = printer_dest(self.app.store.meta_get("printer"))
         if not dest:
