@@ -138,6 +138,22 @@ async def test_qr_reads_back_from_the_screen(store, size, theme, url):
             assert small.display and str(small.render()) == " ".join(number)
 
 
+async def test_no_color_keeps_the_code_dark_on_light(store, monkeypatch):
+    """NO_COLOR turns Textual monochrome: black and white survive, so the code still reads."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    record, receipt = issued(store)
+    expected = qr_payload(ENROLLMENT["service_url"], receipt["number"], receipt["sig"])
+    app = App(store, clock=lambda: NOW)
+    assert app.no_color
+    async with app.run_test(size=(50, 25)) as pilot:
+        await app.push_screen(ReceiptScreen(record, receipt))
+        await pilot.pause()
+        assert decode(screen_pixels(app)) == [expected]
+        header = app.screen._compositor.render_strips()[0]
+        r, g, b = next(iter(header)).style.bgcolor.get_truecolor()
+        assert r == g == b  # the monochrome filter did run
+
+
 async def test_masked_text_and_language(store):
     set_language("zh_CN")
     record, receipt = issued(store)
