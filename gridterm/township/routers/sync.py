@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from gridterm import model
 from gridterm.i18n import t
-from gridterm.township import db
+from gridterm.township import db, review
 from gridterm.township.deps import (
     DeviceIdentity,
     client_address,
@@ -56,8 +56,10 @@ _CODE_ALIASES = {"I": "1", "L": "1", "O": "0"}
 SEARCH_MAX = 4000
 
 
-def _insert(session: Session, table: Any):
-    """``INSERT`` with ``ON CONFLICT`` support for the session's engine."""
+def _insert(session: Session, model_class: Any):
+    """A Core ``INSERT`` (with ``ON CONFLICT`` support) into ``model_class``'s table.  Core, not
+    ORM, so a list of parameter sets runs as one executemany / multi-row statement."""
+    table = model_class.__table__
     name = session.get_bind().dialect.name
     if name == "postgresql":
         return postgresql.insert(table)
@@ -349,12 +351,7 @@ def push_records(
             }
             for item in unique
         ]
-        stmt = (
-            _insert(session, db.RecordRev)
-            .on_conflict_do_nothing(index_elements=["record_id", "rev"])
-            .returning(db.RecordRev.record_id, db.RecordRev.rev)
-        )
-        inserted = {(r[0], r[1]) for r in session.execute(stmt, rows).all()}
+        inserted = _insert_revs(session, rows)
         seen = [item for item in unique if (item.id, item.rev) not in inserted]
         if seen:
             pairs = [(item.id, item.rev) for item in seen]
@@ -375,8 +372,30 @@ def push_records(
         for item in stored:
             settle(item, "stored")
         _upsert_current(session, device, stored, now)
+        review.after_push(session, device.device_id, [item.record for item in stored], now)
 
     return [r for r in results if r is not None]
+
+
+def _insert_revs(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
+    """Insert rev rows, skipping any (record_id, rev) already stored; returns the inserted keys.
+
+    The common case — every rev is new — is one plain executemany, and the row count proves
+    it.  Otherwise (a retry, a conflict, a concurrent identical push) the attempt is rolled
+    back to a savepoint and redone with RETURNING, which names exactly the rows this
+    transaction inserted (slower, so only when needed)."""
+    stmt = _insert(session, db.RecordRev).on_conflict_do_nothing(
+        index_elements=["record_id", "rev"]
+    )
+    savepoint = session.begin_nested()
+    count = session.execute(stmt, rows).rowcount
+    if count == len(rows):
+        savepoint.commit()
+        return {(row["record_id"], row["rev"]) for row in rows}
+    savepoint.rollback()
+    table = db.RecordRev.__table__
+    returned = session.execute(stmt.returning(table.c.record_id, table.c.rev), rows).all()
+    return {(r[0], r[1]) for r in returned}
 
 
 def _bind_receipts(session, device, items, settle, lang):
@@ -469,7 +488,8 @@ def _upsert_current(session: Session, device: DeviceIdentity, stored: list[Incom
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"],
         set_={name: stmt.excluded[name] for name in device_owned},
-        where=(db.Record.rev < stmt.excluded.rev) & (db.Record.grid_id == stmt.excluded.grid_id),
+        where=(stmt.table.c.rev < stmt.excluded.rev)
+        & (stmt.table.c.grid_id == stmt.excluded.grid_id),
     )
     session.execute(stmt, rows)
 
@@ -501,7 +521,7 @@ def push(
                 created_at=db.utcnow(),
             )
             .on_conflict_do_nothing(index_elements=["device_id", "key"])
-            .returning(db.IdempotencyKey.pk)
+            .returning(db.IdempotencyKey.__table__.c.pk)
         )
         key_row_pk = session.execute(stmt).scalar()
         if key_row_pk is None:
