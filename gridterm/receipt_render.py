@@ -334,10 +334,10 @@ def printable_for(
     household: dict | None = None,
     lang: str | None = None,
 ) -> Printable:
-    from gridterm.receipts import format_number, payload_for, receipt_lines
+    from gridterm.receipts import display_number, payload_for, receipt_lines
 
     return Printable(
-        number=format_number(receipt["number"]),
+        number=display_number(receipt["number"]),
         lines=receipt_lines(record, receipt, enrollment, lang, household=household),
         payload=payload_for(receipt, enrollment),
     )

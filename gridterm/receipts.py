@@ -149,6 +149,14 @@ def format_number(number: str) -> str:
     return _display(parse_number(number))
 
 
+def display_number(number: str) -> str:
+    """``XXXXX-XXXXX-X`` when ``number`` is valid, else the text as stored (never raises)."""
+    try:
+        return format_number(number)
+    except ReceiptNumberError:
+        return str(number)
+
+
 def _secret_bytes(secret: str | bytes) -> bytes:
     if isinstance(secret, bytes):
         return secret
@@ -261,7 +269,7 @@ def payload_for(receipt: dict[str, Any], enrollment: dict[str, Any] | None) -> s
     enrollment = enrollment or {}
     url = enrollment.get("service_url")
     sig = receipt.get("sig")
-    if not url or not sig:
+    if not url or not sig or not is_valid_number(receipt.get("number", "")):
         return None
     return qr_payload(url, receipt["number"], sig)
 
@@ -374,7 +382,7 @@ def receipt_lines(
     officer = enrollment.get("officer") or {}
     lines = [
         t("receipts.title", lang=lang),
-        line("number", number=format_number(receipt["number"])),
+        line("number", number=display_number(receipt["number"])),
         line("issued", when=_when(receipt.get("issued_at"))),
         line("place", place=place),
         line("item", summary=summary(record, lang)),

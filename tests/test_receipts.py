@@ -344,3 +344,11 @@ def test_visit_receipt_names_the_household_head_masked_and_the_checklist():
     text = "\n".join(lines)
     assert "王*明" in text and "王大明" not in text
     assert "入户走访" in text and "安全隐患排查" in text and "石桥村" in text
+
+
+def test_a_damaged_stored_number_is_shown_as_is_never_a_crash():
+    record = report_record()
+    receipt = {"number": "12345", "sig": "X", "issued_at": "2026-11-25T09:30:00+08:00"}
+    lines = receipt_lines(record, receipt, ENROLLMENT, "en")
+    assert "Receipt no.: 12345" in lines
+    assert receipts.payload_for(receipt, ENROLLMENT) is None

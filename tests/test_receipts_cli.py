@@ -180,3 +180,11 @@ def test_zh_messages_and_real_process(filled):
     )  # fmt: skip
     assert done.returncode == 2
     assert "校验码" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_list_survives_a_damaged_stored_number(data_dir, capsys):
+    with Store.open(data_dir) as store:
+        receipt = {"number": "BAD", "sig": "X", "issued_at": "2026-11-25T09:30:00+08:00"}
+        store.create("report", REPORT, receipts=[receipt])
+    assert gt(data_dir, "--list", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["receipts"][0]["number"] == "BAD"

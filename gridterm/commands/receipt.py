@@ -39,14 +39,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def issued(records: list[dict]) -> list[dict]:
     """Every receipt on the records, newest first, with what it was issued for."""
-    from gridterm.receipts import format_number
+    from gridterm.receipts import display_number
 
     rows = []
     for record in records:
         for receipt in record.get("receipts") or []:
             rows.append(
                 {
-                    "number": format_number(receipt["number"]),
+                    "number": display_number(receipt.get("number", "")),
                     "sig": receipt.get("sig"),
                     "issued_at": receipt.get("issued_at"),
                     "party": receipt.get("party"),
