@@ -51,6 +51,11 @@ SCREEN_REGISTRY: list[tuple[str, str, str | None, str]] = [
     ("outbox", "gridterm.screens.outbox:OutboxScreen", "o", "tui.screen.outbox"),
     ("feedback", "gridterm.screens.feedback:FeedbackScreen", "f", "tui.screen.feedback"),
     ("settings", "gridterm.screens.settings:SettingsScreen", "s", "tui.screen.settings"),
+    ("visit", "gridterm.screens.visit:VisitStartScreen", "v", "wf.screen.visit"),
+    ("cases", "gridterm.screens.case:CaseListScreen", "c", "wf.screen.cases"),
+    ("case", "gridterm.screens.case:CaseScreen", None, "wf.screen.case"),
+    ("report", "gridterm.screens.report:ReportFormScreen", "r", "wf.screen.report"),
+    ("roster", "gridterm.screens.roster:RosterScreen", "m", "wf.screen.roster"),
 ]
 
 
@@ -75,6 +80,12 @@ def screen_available(name: str) -> bool:
     if entry is None:
         return False
     return importlib.util.find_spec(entry[1].partition(":")[0]) is not None
+
+
+def _offer_visit_resume(app: App) -> None:
+    from gridterm.screens.visit import offer_resume
+
+    offer_resume(app)
 
 
 def local_now() -> datetime:
@@ -127,6 +138,8 @@ class GridtermApp(App[int]):
 
         self.sync_worker = SyncWorker(self)
         self.sync_worker.start()
+        # A visit cut off by a kill or a flat battery: offer to carry on where it stopped.
+        self.call_after_refresh(_offer_visit_resume, self)
 
     def action_sync_now(self) -> None:
         """ctrl+y: sync now, without waiting for the background schedule."""

@@ -33,10 +33,46 @@ class ReportFormScreen(FormScreen):
     CSS_PATH = "report.tcss"
     KIND = "report"
 
-    def __init__(self, prefill: dict | None = None, *, save: bool = True) -> None:
+    def __init__(
+        self,
+        prefill: dict | None = None,
+        *,
+        save: bool = True,
+        household_id: str | None = None,
+        visit_id: str | None = None,
+        case_id: str | None = None,
+    ) -> None:
         super().__init__()
         self.prefill = dict(prefill or {})
         self.persist = save
+        self.household_id = household_id
+        links = dict(self.prefill.get("links") or {})
+        if visit_id:
+            links["visit"] = visit_id
+        if case_id:
+            links["case"] = case_id
+        if links:
+            self.prefill["links"] = links
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.household_id and not self.prefill.get("place"):
+            self._fill_from_household(self.household_id)
+
+    def _fill_from_household(self, household_id: str) -> None:
+        """A report raised from a household: its address is the place, its head raised it."""
+        from gridterm.screens.visit import find_household, household_place
+
+        household = find_household(self.app.store, household_id)
+        if household is None:
+            return
+        data = household.get("data") or household
+        from textual.widgets import Input
+
+        self.query_one("#f-place", Input).value = household_place(household)
+        raised_by = self.query_one("#f-raised_by", Input)
+        if not raised_by.value and data.get("head"):
+            raised_by.value = data["head"]
 
     def intro(self) -> str:
         links = self.prefill.get("links") or {}

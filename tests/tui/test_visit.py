@@ -316,8 +316,8 @@ async def test_visit_killed_mid_way_resumes_at_the_same_item(tmp_path, lang):
         assert draft["index"] == 4 and len(draft["answers"]) == 4
         app = make_app(store)
         async with app.run_test(size=(50, 25)) as pilot:
-            offer_resume(app)  # what the app does on start
             await pilot.pause()
+            # The new app offers, on its own, to carry on with the visit that was cut off.
             assert isinstance(app.screen, ConfirmScreen)
             assert "5/11" in screen_text(app) or "5 of 11" in screen_text(app)
             await pilot.press("y")
