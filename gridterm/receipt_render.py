@@ -247,7 +247,8 @@ def escpos(lines: list[str], payload: str | None, number_text: str = "") -> byte
     for line in body:
         out += [_gb(part) for part in wrap(line, LINE_COLUMNS)]
     if payload:
-        out += [ALIGN_CENTRE, b"\n", escpos_qr(payload)]
+        # a blank line above and below: white paper as the code's quiet zone (24 dots = 4 modules)
+        out += [ALIGN_CENTRE, b"\n", escpos_qr(payload), b"\n"]
         if number_text:
             out += [DOUBLE_SIZE, _gb(number_text), NORMAL_SIZE]
         out.append(ALIGN_LEFT)
