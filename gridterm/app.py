@@ -167,9 +167,8 @@ class GridtermApp(App[int]):
             self.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back" and len(self.screen_stack) <= 1:
-            return False  # nothing to go back to: hide the key on Home
-        return True
+        # Nothing to go back to on Home: hide the key there.
+        return not (action == "back" and len(self.screen_stack) <= 1)
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
@@ -192,15 +191,19 @@ class GridtermApp(App[int]):
         """Switch the language now: every screen is rebuilt from the catalogs."""
         set_language(lang)
         self.store.meta_set("language", get_language())
-        top = type(self.screen)
+        self.call_later(self._rebuild_screens, type(self.screen))
+
+    async def _rebuild_screens(self, top: type[Screen]) -> None:
         while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.switch_screen(load_screen_class("home")())
-        if top.__name__ != "HomeScreen":
+            await self.pop_screen()
+        home = load_screen_class("home")
+        await self.switch_screen(home())
+        if top is not home:
             try:
-                self.push_screen(top())
+                reopened = top()
             except TypeError:
-                pass  # a screen that needs arguments is not reopened
+                return  # a screen that needs arguments is not reopened
+            await self.push_screen(reopened)
 
     def compose(self) -> ComposeResult:
         return ()
