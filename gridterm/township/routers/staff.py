@@ -20,7 +20,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from gridterm.township import db, export, workflow
@@ -636,43 +636,37 @@ def _export_conditions(staff: StaffIdentity, since: dt.datetime | None, kind: st
 _EXPORT_COLUMNS = [c for c in db.Record.__table__.c if c.name not in ("search", "township_id")]
 
 
-def iter_export_rows(sessions, conditions: list) -> Iterator[dict[str, Any]]:
-    """Every matching record, a page of ``EXPORT_PAGE`` at a time (keyset on kind, updated_at,
-    id; a short read session per page, so no transaction stays open while the client reads)."""
-    after: tuple[str, dt.datetime, str] | None = None
+def iter_export_rows(sessions, conditions: list, kinds=export.KINDS) -> Iterator[dict[str, Any]]:
+    """Every matching record, kind by kind, a page of ``EXPORT_PAGE`` at a time: keyset paging
+    on (updated_at, id) within one kind, which the (township, kind, updated_at) index serves;
+    a short read session per page, so no transaction stays open while the client reads."""
     now = _now()
-    while True:
-        stmt = (
-            select(
-                *_EXPORT_COLUMNS,
-                db.Grid.name.label("grid_name"),
-                db.Officer.name.label("officer_name"),
-            )
-            .select_from(db.Record)
-            .outerjoin(db.Grid, db.Grid.id == db.Record.grid_id)
-            .outerjoin(db.Officer, db.Officer.id == db.Record.officer_id)
-            .where(*conditions)
-            .order_by(db.Record.kind, db.Record.updated_at, db.Record.id)
-            .limit(EXPORT_PAGE)
-        )
-        if after is not None:
-            k, u, i = after
-            stmt = stmt.where(
-                or_(
-                    db.Record.kind > k,
-                    and_(db.Record.kind == k, db.Record.updated_at > u),
-                    and_(db.Record.kind == k, db.Record.updated_at == u, db.Record.id > i),
+    for kind in kinds:
+        after: tuple[dt.datetime, str] | None = None
+        while True:
+            stmt = (
+                select(
+                    *_EXPORT_COLUMNS,
+                    db.Grid.name.label("grid_name"),
+                    db.Officer.name.label("officer_name"),
                 )
+                .select_from(db.Record)
+                .outerjoin(db.Grid, db.Grid.id == db.Record.grid_id)
+                .outerjoin(db.Officer, db.Officer.id == db.Record.officer_id)
+                .where(*conditions, db.Record.kind == kind)
+                .order_by(db.Record.updated_at, db.Record.id)
+                .limit(EXPORT_PAGE)
             )
-        with sessions() as session:
-            rows = session.execute(stmt).all()
-            page = [_export_row(r, r.grid_name, r.officer_name, now) for r in rows]
-            if rows:
-                last = rows[-1]
-                after = (last.kind, last.updated_at, last.id)
-        yield from page
-        if len(rows) < EXPORT_PAGE:
-            return
+            if after is not None:
+                stmt = stmt.where(tuple_(db.Record.updated_at, db.Record.id) > tuple_(*after))
+            with sessions() as session:
+                rows = session.execute(stmt).all()
+                page = [_export_row(r, r.grid_name, r.officer_name, now) for r in rows]
+                if rows:
+                    after = (rows[-1].updated_at, rows[-1].id)
+            yield from page
+            if len(rows) < EXPORT_PAGE:
+                break
 
 
 _EXPORT_CONTENT = {
@@ -710,7 +704,7 @@ def export_records(
     if fmt == "xlsx":
 
         def rows_of_kind(kind_name: str) -> Iterator[dict[str, Any]]:
-            return iter_export_rows(sessions, [*conditions, db.Record.kind == kind_name])
+            return iter_export_rows(sessions, conditions, kinds=(kind_name,))
 
         spool, size = export.xlsx_file(rows_of_kind)
         headers["Content-Length"] = str(size)
