@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy import insert as sa_insert
-from sqlalchemy import select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -54,6 +54,7 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH = 8
 _CODE_ALIASES = {"I": "1", "L": "1", "O": "0"}
 SEARCH_MAX = 4000
+IDEMPOTENCY_TTL = dt.timedelta(days=7)
 
 
 def _insert(session: Session, model_class: Any):
@@ -511,6 +512,13 @@ def push(
     lang = request_language(request.headers.get("accept-language"))
     key_row_pk = None
     if idempotency_key:
+        # Keys are kept a week: long enough for any retry, short enough to stay small.
+        session.execute(
+            delete(db.IdempotencyKey).where(
+                db.IdempotencyKey.device_id == device.device_id,
+                db.IdempotencyKey.created_at < db.utcnow() - IDEMPOTENCY_TTL,
+            )
+        )
         digest = _body_hash(body.records)
         stmt = (
             _insert(session, db.IdempotencyKey)
