@@ -191,19 +191,14 @@ class GridtermApp(App[int]):
         """Switch the language now: every screen is rebuilt from the catalogs."""
         set_language(lang)
         self.store.meta_set("language", get_language())
-        self.call_later(self._rebuild_screens, type(self.screen))
+        self.call_later(self._rebuild_screens)
 
-    async def _rebuild_screens(self, top: type[Screen]) -> None:
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-        home = load_screen_class("home")
-        await self.switch_screen(home())
-        if top is not home:
-            try:
-                reopened = top()
-            except TypeError:
-                return  # a screen that needs arguments is not reopened
-            await self.push_screen(reopened)
+    async def _rebuild_screens(self) -> None:
+        # Screens that hold nothing typed are rebuilt in place; a form keeps what was typed
+        # (its footer follows the new language at once, its labels when reopened).
+        for screen in list(self.screen_stack):
+            if getattr(screen, "REBUILD_ON_LANGUAGE", False):
+                await screen.rebuild()
 
     def compose(self) -> ComposeResult:
         return ()

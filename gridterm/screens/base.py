@@ -19,6 +19,8 @@ class GridScreen(Screen):
     """
 
     TITLE_KEY = "tui.app.title"
+    #: rebuilt in place when the language changes (only screens that hold nothing typed)
+    REBUILD_ON_LANGUAGE = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader(self.TITLE_KEY)
@@ -38,3 +40,13 @@ class GridScreen(Screen):
 
     def on_mount(self) -> None:
         self.refresh_data()
+        self.focus_default()
+
+    def focus_default(self) -> None:
+        """Put the focus where a newcomer expects it (after mount and after a rebuild)."""
+
+    async def rebuild(self) -> None:
+        """Compose again from the catalogs (the language changed) and reload."""
+        await self.recompose()
+        self.refresh_data()
+        self.focus_default()

@@ -15,6 +15,7 @@ from gridterm.widgets.record_text import kind_label, status_label, summary
 
 class FeedbackScreen(GridScreen):
     TITLE_KEY = "tui.screen.feedback"
+    REBUILD_ON_LANGUAGE = True
     CSS_PATH = "feedback.tcss"
 
     def __init__(self) -> None:
@@ -33,6 +34,8 @@ class FeedbackScreen(GridScreen):
 
     def on_mount(self) -> None:
         self.seen_before = self.app.store.meta_get("feedback_seen_at") or ""
+
+    def focus_default(self) -> None:
         self.query_one("#fb-table", DataTable).focus()
 
     def refresh_data(self) -> None:

@@ -30,6 +30,7 @@ def _nav_bindings() -> list[Binding]:
 
 class HomeScreen(GridScreen):
     TITLE_KEY = "tui.screen.home"
+    REBUILD_ON_LANGUAGE = True
     CSS_PATH = "home.tcss"
     BINDINGS = [*_nav_bindings(), Binding("q", "app.quit", "tui.key.quit", id="home.quit")]
 
@@ -66,7 +67,7 @@ class HomeScreen(GridScreen):
         ]
         return "  ".join(parts)
 
-    def on_mount(self) -> None:
+    def focus_default(self) -> None:
         self.query_one("#home-due", DataTable).focus()
 
     def refresh_data(self) -> None:

@@ -29,6 +29,7 @@ def load_households(store) -> dict[str, dict]:
 
 class HouseholdsScreen(GridScreen):
     TITLE_KEY = "tui.screen.households"
+    REBUILD_ON_LANGUAGE = True
     CSS_PATH = "households.tcss"
     BINDINGS = [
         Binding("ctrl+n", "new", "tui.key.new_household", id="households.new"),
@@ -52,7 +53,7 @@ class HouseholdsScreen(GridScreen):
         table.add_column(t("tui.col.tags"), key="tags")
         yield table
 
-    def on_mount(self) -> None:
+    def focus_default(self) -> None:
         self.query_one("#hh-search", Input).focus()
 
     def refresh_data(self) -> None:
@@ -121,6 +122,7 @@ class HouseholdsScreen(GridScreen):
 
 class HouseholdDetailScreen(GridScreen):
     TITLE_KEY = "tui.screen.household"
+    REBUILD_ON_LANGUAGE = True
     CSS_PATH = "households.tcss"
     BINDINGS = [
         Binding("e", "edit", "tui.key.edit", id="household.edit"),

@@ -18,6 +18,7 @@ VIEWS = ("queued", "attention", "sent")
 
 class OutboxScreen(GridScreen):
     TITLE_KEY = "tui.screen.outbox"
+    REBUILD_ON_LANGUAGE = True
     CSS_PATH = "outbox.tcss"
     BINDINGS = [
         Binding("1", "view('queued')", "tui.key.queued", id="outbox.queued"),
@@ -41,7 +42,7 @@ class OutboxScreen(GridScreen):
         yield table
         yield Static("", id="ob-detail", markup=False)
 
-    def on_mount(self) -> None:
+    def focus_default(self) -> None:
         self.query_one("#ob-table", DataTable).focus()
 
     def refresh_data(self) -> None:

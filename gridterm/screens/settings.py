@@ -26,6 +26,7 @@ def _days_validator(value: str) -> str | None:
 
 class SettingsScreen(GridScreen):
     TITLE_KEY = "tui.screen.settings"
+    REBUILD_ON_LANGUAGE = True
     CSS_PATH = "settings.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "tui.key.save", id="settings.save"),
@@ -92,7 +93,7 @@ class SettingsScreen(GridScreen):
             url=enrollment.get("service_url", ""),
         )
 
-    def on_mount(self) -> None:
+    def focus_default(self) -> None:
         self.query_one("#input-printer").focus()
 
     def action_switch_language(self) -> None:
