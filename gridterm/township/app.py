@@ -151,11 +151,38 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError):
         return _error(422, "invalid_request", _validation_detail(exc, _lang(request)))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        # Type and path only: messages and tracebacks can carry record contents.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return _error(500, "internal", t("service.error.internal", lang=_lang(request)))
+
+class ContainErrors:
+    """Answer an unexpected exception with a JSON 500 and log its type and path only.
+
+    Starlette's own handler for ``Exception`` re-raises after answering, and the server then
+    logs the traceback — whose messages can carry record contents.  This middleware sits
+    inside it and swallows the exception instead.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            log.error(
+                "unexpected %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path")
+            )
+            if not started:
+                await _send_error(scope, send, 500, "internal")
 
 
 def create_app(
@@ -204,6 +231,7 @@ def create_app(
         app.include_router(module.router)
 
     app.add_middleware(BodySizeLimit, limit=max_body)
+    app.add_middleware(ContainErrors)  # added last = outermost of ours
     return app
 
 

@@ -394,3 +394,22 @@ def test_gridterm_serve_with_two_workers(fresh_db_url, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_an_unexpected_error_is_a_json_500_logged_without_its_message(live_service, caplog, capfd):
+    """No input should get here (schemathesis checks that); if a bug does, the answer is
+    still JSON and the log names only the exception type and path, never its message."""
+
+    def broken():
+        raise ValueError("张三 500101199001011234")
+
+    live_service.app.add_api_route("/test-broken", broken)
+    with caplog.at_level("DEBUG"), httpx.Client(base_url=live_service.url) as c:
+        r = c.get("/test-broken")
+    assert r.status_code == 500
+    assert r.json()["code"] == "internal"
+    assert "ValueError" in caplog.text and "/test-broken" in caplog.text
+    assert "张三" not in caplog.text and "500101199001011234" not in caplog.text
+    # Nor does the server print a traceback with the message to stderr.
+    out, err = capfd.readouterr()
+    assert "500101199001011234" not in out + err and "Traceback" not in err
