@@ -59,10 +59,10 @@ def lang(request):
     return request.param
 
 
-def make_app(store):
+def make_app(store, data_dir=None):
     from gridterm.app import GridtermApp
 
-    return GridtermApp(store, data_dir=store.folder, clock=fixed_clock)
+    return GridtermApp(store, data_dir=data_dir or store.folder, clock=fixed_clock)
 
 
 def screen_text(app) -> str:
