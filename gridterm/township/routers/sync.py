@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, delete, select, text, tuple_, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -381,10 +381,18 @@ def push_records(
 def _insert_revs(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
     """Insert rev rows, skipping any (record_id, rev) already stored; returns the inserted keys.
 
-    The common case — every rev is new — is one plain executemany, and the row count proves
-    it.  Otherwise (a retry, a conflict, a concurrent identical push) the attempt is rolled
-    back to a savepoint and redone with RETURNING, which names exactly the rows this
-    transaction inserted (slower, so only when needed)."""
+    PostgreSQL: one ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING``.
+    SQLite: the common case — every rev is new — is one executemany whose row count proves
+    it; otherwise (a retry, a conflict) it is rolled back to a savepoint and redone with
+    RETURNING, which names exactly the rows this transaction inserted."""
+    if session.get_bind().dialect.name == "postgresql":
+        returned = _pg_bulk(
+            session,
+            db.RecordRev.__table__,
+            rows,
+            "ON CONFLICT (record_id, rev) DO NOTHING RETURNING record_id, rev",
+        )
+        return {(r[0], r[1]) for r in returned}
     stmt = _insert(session, db.RecordRev).on_conflict_do_nothing(
         index_elements=["record_id", "rev"]
     )
@@ -397,6 +405,50 @@ def _insert_revs(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str,
     table = db.RecordRev.__table__
     returned = session.execute(stmt.returning(table.c.record_id, table.c.rev), rows).all()
     return {(r[0], r[1]) for r in returned}
+
+
+def _pg_array_type(column: Any) -> tuple[str, str | None]:
+    """(element type of the array we send, cast applied per row) for a column."""
+    kind = column.type
+    if isinstance(kind, JSON):
+        return "text", "json"
+    if isinstance(kind, (DateTime, db.UTCDateTime)):
+        return "timestamp", None
+    if isinstance(kind, BigInteger):
+        return "bigint", None
+    if isinstance(kind, Integer):
+        return "integer", None
+    return "text", None
+
+
+def _pg_value(column: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, JSON):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _pg_bulk(session: Session, table: Any, rows: list[dict[str, Any]], tail: str) -> list[Any]:
+    """``INSERT INTO table (…) SELECT … FROM unnest(arrays) … tail``: one statement and one
+    round trip for the whole batch, its text the same for every batch (PostgreSQL only)."""
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    arrays, selected, params = [], [], {}
+    for i, (name, column) in enumerate(zip(names, columns, strict=True)):
+        element, cast = _pg_array_type(column)
+        arrays.append(f"CAST(:a{i} AS {element}[])")
+        selected.append(f'CAST(u."{name}" AS {cast})' if cast else f'u."{name}"')
+        params[f"a{i}"] = [_pg_value(column, row[name]) for row in rows]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    sql = (
+        f'INSERT INTO "{table.name}" ({quoted}) SELECT {", ".join(selected)} '
+        f"FROM unnest({', '.join(arrays)}) AS u({quoted}) {tail}"
+    )
+    result = session.execute(text(sql), params)
+    return result.all() if result.returns_rows else []
 
 
 def _bind_receipts(session, device, items, settle, lang):
@@ -481,11 +533,21 @@ def _upsert_current(session: Session, device: DeviceIdentity, stored: list[Incom
                 **_filter_columns(rec),
             }
         )
-    stmt = _insert(session, db.Record)
     device_owned = [
         *("kind", "rev", "officer_id", "device_id", "data", "receipts", "created_at"),
         *("updated_at", "received_at", "due_at", "village", "category", "urgency", "search"),
     ]
+    if session.get_bind().dialect.name == "postgresql":
+        updates = ", ".join(f'"{name}" = excluded."{name}"' for name in device_owned)
+        _pg_bulk(
+            session,
+            db.Record.__table__,
+            rows,
+            f"ON CONFLICT (id) DO UPDATE SET {updates} "
+            "WHERE records.rev < excluded.rev AND records.grid_id = excluded.grid_id",
+        )
+        return
+    stmt = _insert(session, db.Record)
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"],
         set_={name: stmt.excluded[name] for name in device_owned},
