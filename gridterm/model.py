@@ -722,7 +722,37 @@ def _validate_data(kind: str, data: Any, out: _Collector) -> Any:
     if not isinstance(data, dict):
         out.add("data", "model.not_object")
         return data
-    return _check_fields(spec.fields, data, "data", out, date.today())
+    result = _check_fields(spec.fields, data, "data", out, date.today())
+    _cross_check(kind, result, out)
+    return result
+
+
+def _cross_check(kind: str, data: dict, out: _Collector) -> None:
+    """Checks between fields, made only where each field is valid on its own."""
+    if kind == "household":
+        members = data.get("members")
+        for i, member in enumerate(members if isinstance(members, list) else ()):
+            if not isinstance(member, dict):
+                continue
+            number, year = member.get("id_number"), member.get("birth_year")
+            if (
+                isinstance(number, str)
+                and isinstance(year, int)
+                and not isinstance(year, bool)
+                and _id_problem(number) is None
+                and int(number[6:10]) != year
+            ):
+                out.add(
+                    f"data.members[{i}].birth_year",
+                    "model.birth_year_mismatch",
+                    year=int(number[6:10]),
+                )
+    elif kind == "visit":
+        answers, flagged = data.get("answers"), data.get("flagged")
+        if isinstance(answers, dict) and isinstance(flagged, list):
+            for i, key in enumerate(flagged):
+                if isinstance(key, str) and key not in answers:
+                    out.add(f"data.flagged[{i}]", "model.flag_unanswered", value=_shown(key))
 
 
 def validate_record(record: dict) -> dict:

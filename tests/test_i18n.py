@@ -34,6 +34,11 @@ def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
+def _may_be_empty(key: str) -> bool:
+    """Joiners may be empty: Chinese puts nothing between sentences or address parts."""
+    return key.rsplit(".", 1)[-1].endswith(("sep", "separator", "joiner"))
+
+
 def test_there_are_catalogs():
     assert "core.json" in _areas()
     assert "model.json" in _areas()
@@ -52,8 +57,7 @@ def test_placeholders_match_and_nothing_is_empty(area):
     for key in set(zh) & set(en):
         for lang, value in (("zh_CN", zh[key]), ("en", en[key])):
             assert isinstance(value, str), f"{lang}/{area}: {key} is not a string"
-            # model.sep joins Chinese sentences with nothing in between, on purpose.
-            assert value or key == "model.sep", f"{lang}/{area}: {key} is empty"
+            assert value or _may_be_empty(key), f"{lang}/{area}: {key} is empty"
         assert _fields(zh[key]) == _fields(en[key]), f"{area}: {key} placeholders differ"
 
 
@@ -68,3 +72,8 @@ def test_no_key_is_defined_by_two_areas():
 
 def test_placeholder_check_would_catch_a_mismatch():
     assert _fields("{field} is {n}") != _fields("{field}为{m}")
+
+
+def test_only_joiners_may_be_empty():
+    assert _may_be_empty("model.sep") and _may_be_empty("tui.household.address_joiner")
+    assert not _may_be_empty("model.required") and not _may_be_empty("sep.title")

@@ -339,7 +339,7 @@ def test_household_full_record_normalises():
                 "relation": "子",
                 "phone": "+8613912345678",
                 "tags": ["left_behind_child"],
-                "birth_year": 2015,
+                "birth_year": 1949,
             }
         ],
         "notes": "第一行\r\n第二行",
@@ -766,3 +766,19 @@ def test_random_damage_is_always_a_validation_error_never_a_crash():
             assert model.validate_record(out) == out
             model.canonical_json(out)
     assert outcomes["valid"] > 50 and outcomes["invalid"] > 1000, outcomes
+
+
+def test_cross_field_checks():
+    member = {"name": "张小明", "id_number": HAND_VALID[0], "birth_year": 1991}
+    with pytest.raises(ValidationError) as info:
+        model.validate_data("household", {**MINIMAL["household"], "members": [member]})
+    assert info.value.by_field() == {
+        "data.members[0].birth_year": "Member 1 › Year of birth does not match the ID number, "
+        "which says 1990."
+    }
+    member["birth_year"] = 1990
+    model.validate_data("household", {**MINIMAL["household"], "members": [member]})
+    with pytest.raises(ValidationError) as info:
+        model.validate_data("visit", {**MINIMAL["visit"], "flagged": ["gas_alarm", "exits"]})
+    assert list(info.value.by_field()) == ["data.flagged[1]"]
+    assert "“exits”被标记" in info.value.message("zh_CN")
