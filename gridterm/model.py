@@ -818,6 +818,7 @@ def validate_record(record: dict) -> dict:
             result["receipts"] = None
         else:
             result["receipts"] = _check(_list(RECEIPT, 50), receipts, "receipts", out, date.today())
+            _check_receipt_parties(result, out)
     for key, spec in SERVICE_SPECS.items():
         if key in record:
             value = record[key]
@@ -828,6 +829,19 @@ def validate_record(record: dict) -> dict:
     if out.errors:
         raise ValidationError(out.errors)
     return result
+
+
+def _check_receipt_parties(record: dict, out: _Collector) -> None:
+    """A receipt's ``party`` is the index of a party of the case, or null."""
+    receipts, data = record.get("receipts"), record.get("data")
+    if not isinstance(receipts, list):
+        return
+    parties = data.get("parties") if record.get("kind") == "case" and isinstance(data, dict) else []
+    count = len(parties) if isinstance(parties, list) else 0
+    for i, receipt in enumerate(receipts):
+        party = receipt.get("party") if isinstance(receipt, dict) else None
+        if isinstance(party, int) and not isinstance(party, bool) and party >= count:
+            out.add(f"receipts[{i}].party", "model.no_such_party", n=party + 1)
 
 
 def _spec_at(kind: str, path: str) -> Spec:
@@ -966,6 +980,17 @@ def due_at(record: dict, from_iso: str | None = None) -> str | None:
         day = _add_working_days(start.date(), int(limit["working_days"]))
         return datetime.combine(day, end_of, start.tzinfo).isoformat()
     return None
+
+
+def household_tags(data: dict) -> list[str]:
+    """The tags of a household and of all its members, once each, in order of appearance."""
+    seen: dict[str, None] = {}
+    for tag in data.get("tags") or ():
+        seen.setdefault(tag, None)
+    for member in data.get("members") or ():
+        for tag in (member or {}).get("tags") or ():
+            seen.setdefault(tag, None)
+    return list(seen)
 
 
 def visit_interval(tags: list[str], rules: dict | None = None) -> int:

@@ -782,3 +782,28 @@ def test_cross_field_checks():
         model.validate_data("visit", {**MINIMAL["visit"], "flagged": ["gas_alarm", "exits"]})
     assert list(info.value.by_field()) == ["data.flagged[1]"]
     assert "“exits”被标记" in info.value.message("zh_CN")
+
+
+def test_receipt_party_must_exist():
+    receipt = {"number": "ABCDEFGHJKM", "sig": "0123456789ABCDEF",
+               "issued_at": "2026-11-25T08:00:00+08:00", "party": 1}  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        model.new_record("case", MINIMAL["case"], device="d", receipts=[receipt])
+    assert info.value.by_field() == {
+        "receipts[0].party": "Receipt 1 › Party: the case has no party 2."
+    }
+    two = {**MINIMAL["case"], "parties": [{"name": "李四"}, {"name": "王五"}]}
+    assert (
+        model.new_record("case", two, device="d", receipts=[receipt])["receipts"][0]["party"] == 1
+    )
+    with pytest.raises(ValidationError):
+        model.new_record("report", MINIMAL["report"], device="d", receipts=[receipt])
+    report_receipt = {**receipt, "party": None}
+    model.new_record("report", MINIMAL["report"], device="d", receipts=[report_receipt])
+
+
+def test_household_tags_gathers_members():
+    data = {"tags": ["dibao"], "members": [{"tags": ["living_alone_elder", "dibao"]}, {}]}
+    assert model.household_tags(data) == ["dibao", "living_alone_elder"]
+    assert model.visit_due(model.household_tags(data), "2026-11-01", today="2026-11-26")[1]
+    assert model.household_tags({}) == []
