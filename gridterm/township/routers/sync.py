@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from gridterm import model
 from gridterm.i18n import t
-from gridterm.township import db, review
+from gridterm.township import db, review, workflow
 from gridterm.township.deps import (
     DeviceIdentity,
     client_address,
@@ -319,6 +319,7 @@ def push_records(
             settle(item, "conflict", t("service.push.conflict", lang=lang, rev=item.rev))
 
     # 3. A record that already lives in another grid stays there.
+    homes: dict[str, str] = {}
     if unique:
         ids = list({item.id for item in unique})
         homes = dict(
@@ -373,7 +374,17 @@ def push_records(
         for item in stored:
             settle(item, "stored")
         _upsert_current(session, device, stored, now)
-        review.after_push(session, device.device_id, [item.record for item in stored], now)
+        # Only a record that existed before, or one that enters in another state than the
+        # default, can have a workflow consequence: spare the rest a lookup.
+        affected = [
+            item.record
+            for item in stored
+            if item.id in homes
+            or workflow.initial_status(item.record["kind"], item.record.get("data"))
+            != workflow.INITIAL
+        ]
+        if affected:
+            review.after_push(session, device.device_id, affected, now)
 
     return [r for r in results if r is not None]
 
