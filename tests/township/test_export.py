@@ -130,7 +130,7 @@ def test_export_helpers_strip_what_xml_cannot_hold():
 def test_gridterm_pull_writes_the_file(township, tmp_path, capsys, fmt):
     out = tmp_path / f"out.{fmt}"
     code = cli.main(
-        ["pull", township.service.url, "--token", township.staff_token, "--format", fmt]
+        ["pull", township.service.url, f"--token={township.staff_token}", "--format", fmt]
         + ["-o", str(out)]
     )
     assert code == 0
@@ -145,6 +145,15 @@ def test_gridterm_pull_writes_the_file(township, tmp_path, capsys, fmt):
         assert openpyxl.load_workbook(out, read_only=True).sheetnames[3] == "事件上报"
 
 
+def test_gridterm_pull_takes_the_token_from_the_environment(township, tmp_path, monkeypatch):
+    # Tokens are url-safe base64 and may start with "-", which argparse reads as an option
+    # after a space: the environment (or --token=T) is the safe way to pass one.
+    monkeypatch.setenv("GRIDTERM_STAFF_TOKEN", township.staff_token)
+    out = tmp_path / "env.jsonl"
+    assert cli.main(["pull", township.service.url, "--format", "jsonl", "-o", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+
+
 def test_gridterm_pull_errors_are_one_clear_line(township, tmp_path, capsys):
     out = tmp_path / "x.csv"
     args = ["pull", township.service.url, "--format", "csv", "-o", str(out)]
@@ -152,7 +161,7 @@ def test_gridterm_pull_errors_are_one_clear_line(township, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "refused the staff token" in err and "Traceback" not in err
     assert not out.exists()
-    assert cli.main([*args, "--token", township.staff_token, "--since", "soon"]) == 2
+    assert cli.main([*args, f"--token={township.staff_token}", "--since", "soon"]) == 2
     assert "'soon'" in capsys.readouterr().err
     assert cli.main(["--lang", "zh", *args, "--token", "wrong"]) == 2
     assert "干部令牌" in capsys.readouterr().err
