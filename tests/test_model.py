@@ -807,3 +807,42 @@ def test_household_tags_gathers_members():
     assert model.household_tags(data) == ["dibao", "living_alone_elder"]
     assert model.visit_due(model.household_tags(data), "2026-11-01", today="2026-11-26")[1]
     assert model.household_tags({}) == []
+
+
+# --------------------------------------------------------------------------- catalog coverage
+
+
+def test_every_message_key_used_by_the_model_is_in_both_catalogs():
+    import re
+    from pathlib import Path
+
+    from gridterm import i18n
+
+    source = Path(model.__file__).read_text(encoding="utf-8")
+    keys = set(re.findall(r'"(model\.[a-z_0-9.]+)"', source))
+    assert len(keys) > 30
+    for lang in ("en", "zh_CN"):
+        missing = sorted(k for k in keys if not i18n.has(k, lang))
+        assert missing == [], f"{lang}: {missing}"
+
+
+def _all_paths(spec, parent=""):
+    for name, sub in (spec.fields or {}).items():
+        yield parent, name
+        inner = sub.item if sub.type == "list" else sub
+        if inner is not None and inner.type == "object":
+            yield from _all_paths(inner, name)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_every_field_has_a_translated_label(lang):
+    from gridterm import i18n
+
+    specs = [*model.KIND_SPECS.values(), model.RECEIPT]
+    for spec in specs:
+        for parent, name in _all_paths(spec):
+            assert i18n.has(f"model.field.{parent}.{name}", lang) or i18n.has(
+                f"model.field.{name}", lang
+            ), (parent, name)
+    for name in (*model.ENVELOPE, *model.SERVICE_OWNED, "receipts"):
+        assert i18n.has(f"model.field.{name}", lang), name
