@@ -112,7 +112,7 @@ def household_data(rng: random.Random, today: date, n: int) -> dict:
         members.append(_member(rng, None, _born(rng, today, 33, 66), "配偶", []))
         for _ in range(rng.randint(0, 3)):
             child_born = _born(rng, today, 3, 30)
-            relation = rng.choice(("子", "女"))
+            relation = rng.choice(("子", "女"))  # _member makes the ID number agree
             child_tags = []
             if child_born.year > today.year - 14 and rng.random() < 0.3:
                 child_tags.append("left_behind_child")
@@ -144,7 +144,12 @@ def household_data(rng: random.Random, today: date, n: int) -> dict:
 
 
 def _member(rng, surname, born, relation, tags) -> dict:
-    male = rng.random() < 0.5
+    if relation in ("子", "父亲"):
+        male = True
+    elif relation in ("女", "母亲"):
+        male = False
+    else:
+        male = rng.random() < 0.5
     member = {
         "name": _name(rng, surname),
         "id_number": id_number(rng, born, male),

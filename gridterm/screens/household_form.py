@@ -7,13 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, SelectionList, Static
+from textual.widgets import DataTable, Static
 
 from gridterm.i18n import t
 from gridterm.model import ValidationError, codes, field_label, label, validate_field
 from gridterm.screens.base import GridScreen
 from gridterm.widgets.footer import AppFooter
-from gridterm.widgets.form import ConfirmScreen, Field
+from gridterm.widgets.form import ConfirmScreen, Field, TagPicker
 from gridterm.widgets.record_text import tags_text
 
 HOUSEHOLD_FIELDS = ("village", "group", "number", "head", "phone", "notes")
@@ -32,12 +32,8 @@ def _field_validator(kind: str, path: str):
     return check
 
 
-def _tag_list(selected: list[str], widget_id: str) -> SelectionList:
-    return SelectionList[str](
-        *[(label("tag", code), code, code in selected) for code in codes("tag")],
-        id=widget_id,
-        compact=True,
-    )
+def _tag_list(selected: list[str], widget_id: str) -> TagPicker:
+    return TagPicker([(code, label("tag", code)) for code in codes("tag")], selected, widget_id)
 
 
 class MemberFormScreen(ModalScreen[dict | None]):
@@ -71,7 +67,7 @@ class MemberFormScreen(ModalScreen[dict | None]):
                         required=name == "name",
                         placeholder=t(f"tui.member.hint.{name}"),
                     )
-                yield Static(field_label("tags"), classes="field-label-outer", markup=False)
+                yield Static(field_label("tags"), classes="section-title", markup=False)
                 yield _tag_list(self.member.get("tags") or [], "member-tags")
         yield AppFooter()
 
@@ -91,7 +87,7 @@ class MemberFormScreen(ModalScreen[dict | None]):
             if field.value:
                 value = field.value
                 member[field.field_name] = int(value) if field.field_name == "birth_year" else value
-        member["tags"] = list(self.query_one("#member-tags", SelectionList).selected)
+        member["tags"] = list(self.query_one("#member-tags", TagPicker).selected)
         if not member["tags"]:
             member.pop("tags")
         self.dismiss(member)
@@ -125,17 +121,8 @@ class HouseholdFormScreen(GridScreen):
         data = (self.record or {}).get("data") or {}
         self.members = [dict(m) for m in data.get("members") or []]
         with VerticalScroll(id="hf-body"):
-            for name in HOUSEHOLD_FIELDS:
-                yield Field(
-                    name,
-                    field_label(name),
-                    str(data.get(name, "") or ""),
-                    validator=_field_validator("household", name),
-                    required=name in REQUIRED,
-                    placeholder=t(f"tui.household.hint.{name}"),
-                )
-            yield Static(field_label("tags"), classes="field-label-outer", markup=False)
-            yield _tag_list(data.get("tags") or [], "hf-tags")
+            for name in HOUSEHOLD_FIELDS[:-1]:
+                yield self._field(name, data)
             yield Static(t("tui.household.members"), classes="section-title", markup=False)
             yield Static(t("tui.household_form.members_hint"), classes="hint", markup=False)
             table = DataTable(id="hf-members", cursor_type="row", zebra_stripes=True)
@@ -144,7 +131,20 @@ class HouseholdFormScreen(GridScreen):
             table.add_column(t("tui.col.id_number"), key="id")
             table.add_column(t("tui.col.tags"), key="tags")
             yield table
+            yield Static(t("tui.household_form.tags"), classes="section-title", markup=False)
+            yield _tag_list(data.get("tags") or [], "hf-tags")
+            yield self._field("notes", data)
             yield Static("", id="hf-error", markup=False)
+
+    def _field(self, name: str, data: dict) -> Field:
+        return Field(
+            name,
+            field_label(name),
+            str(data.get(name, "") or ""),
+            validator=_field_validator("household", name),
+            required=name in REQUIRED,
+            placeholder=t(f"tui.household.hint.{name}"),
+        )
 
     def on_mount(self) -> None:
         self._fill_members()
@@ -176,7 +176,8 @@ class HouseholdFormScreen(GridScreen):
     def on_input_changed(self) -> None:
         self.dirty = True
 
-    def on_selection_list_selected_changed(self) -> None:
+    @on(TagPicker.Changed)
+    def _tags_changed(self) -> None:
         self.dirty = True
 
     def action_add_member(self) -> None:
@@ -220,7 +221,7 @@ class HouseholdFormScreen(GridScreen):
                 data[field.field_name] = field.value
             else:
                 data.pop(field.field_name, None)
-        tags = list(self.query_one("#hf-tags", SelectionList).selected)
+        tags = list(self.query_one("#hf-tags", TagPicker).selected)
         if tags:
             data["tags"] = tags
         else:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from gridterm.i18n import t
 
@@ -20,10 +24,13 @@ class Field(Vertical):
 
     DEFAULT_CSS = """
     Field { height: auto; margin: 0 1; }
-    Field .field-label { color: $text-muted; }
-    Field .field-error { color: $error; display: none; }
+    Field > Horizontal { height: auto; }
+    Field .field-label { width: 14; color: $text-muted; }
+    Screen.-wide Field .field-label { width: 20; }
+    Field Input { width: 1fr; background: $boost; }
+    Field .field-error { color: $error; display: none; padding-left: 2; }
     Field.-invalid .field-error { display: block; }
-    Field.-invalid Input { border-left: thick $error; }
+    Field.-invalid .field-label { color: $error; text-style: bold; }
     """
 
     def __init__(
@@ -46,14 +53,15 @@ class Field(Vertical):
         self.max_length = max_length
 
     def compose(self) -> ComposeResult:
-        yield Static(self.label, classes="field-label", markup=False)
-        yield Input(
-            self.initial,
-            placeholder=self.placeholder,
-            compact=True,
-            id=f"input-{self.field_name}",
-            max_length=self.max_length,
-        )
+        with Horizontal():
+            yield Static(self.label, classes="field-label", markup=False)
+            yield Input(
+                self.initial,
+                placeholder=self.placeholder,
+                compact=True,
+                id=f"input-{self.field_name}",
+                max_length=self.max_length,
+            )
         yield Static("", classes="field-error", markup=False)
 
     @property
@@ -92,6 +100,50 @@ class Field(Vertical):
     def _blurred(self, event: Input.Blurred) -> None:
         if self.value:
             self.validate()
+
+
+class TagPicker(OptionList):
+    """Tags to tick: ``[x] 独居老人`` / ``[ ] 留守儿童`` (readable without colour).
+
+    enter or space ticks the highlighted tag.  ``choices`` is [(code, label)].
+    """
+
+    DEFAULT_CSS = """
+    TagPicker { height: auto; max-height: 10; margin: 0 1; }
+    """
+    BINDINGS = [Binding("space", "toggle", "tui.key.tick", id="tags.toggle")]
+
+    @dataclass
+    class Changed(Message):
+        picker: TagPicker
+
+    def __init__(self, choices: list[tuple[str, str]], selected: list[str], id: str) -> None:
+        self.choices = choices
+        self._selected = {code for code, _ in choices} & set(selected)
+        super().__init__(*[self._option(code, text) for code, text in choices], id=id, compact=True)
+
+    def _option(self, code: str, text: str) -> Option:
+        mark = "[x]" if code in self._selected else "[ ]"
+        return Option(f"{mark} {text}", id=code)
+
+    @property
+    def selected(self) -> list[str]:
+        return [code for code, _ in self.choices if code in self._selected]
+
+    def toggle(self, code: str) -> None:
+        self._selected.symmetric_difference_update({code})
+        index = next(i for i, (c, _) in enumerate(self.choices) if c == code)
+        self.replace_option_prompt_at_index(index, self._option(*self.choices[index]).prompt)
+        self.post_message(self.Changed(self))
+
+    def action_toggle(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.choices[self.highlighted][0])
+
+    @on(OptionList.OptionSelected)
+    def _selected_by_enter(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.toggle(self.choices[event.option_index][0])
 
 
 class ConfirmScreen(ModalScreen[bool]):

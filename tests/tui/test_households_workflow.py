@@ -4,12 +4,12 @@ by searching, edit it — at 80×24 and 50×25, in Chinese and English — and c
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input, SelectionList
+from textual.widgets import DataTable, Input
 
 from gridterm.model import id_check_char, validate_field
 from gridterm.screens.household_form import HouseholdFormScreen, MemberFormScreen
 from gridterm.screens.households import HouseholdDetailScreen, HouseholdsScreen
-from gridterm.widgets.form import Field
+from gridterm.widgets.form import Field, TagPicker
 
 from .conftest import SIZES, make_app, settle, type_text
 
@@ -80,10 +80,12 @@ async def test_add_search_edit_household(store, lang, size):
         await fill(pilot, "#input-name", "王子涵")
         await fill(pilot, "#input-id_number", CHILD_ID)
         await fill(pilot, "#input-relation", "子")
-        tags = app.screen.query_one("#member-tags", SelectionList)
+        tags = app.screen.query_one("#member-tags", TagPicker)
         tags.focus()
+        tags.highlighted = [c for c, _ in tags.choices].index("left_behind_child")
+        await pilot.press("space")
         await pilot.pause()
-        await pilot.press("down", "space")  # the second tag: left_behind_child
+        assert tags.selected == ["left_behind_child"]
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, HouseholdFormScreen)
