@@ -189,6 +189,7 @@ def main() -> int:
                 idle = vm_hwm_mb(proc.pid)
                 print(f"service VmHWM after start and one list request: {idle:.1f} MB")
                 worst = idle
+                timings: dict[str, float] = {}
                 for fmt in args.formats.split(","):
                     out = Path(tmp) / f"export.{fmt}"
                     t0 = time.perf_counter()
@@ -203,6 +204,7 @@ def main() -> int:
                                 first = time.perf_counter() - t0
                             fh.write(block)
                     took = time.perf_counter() - t0
+                    timings[fmt] = took
                     peak = vm_hwm_mb(proc.pid)
                     worst = max(worst, peak)
                     size = out.stat().st_size / 1024 / 1024
@@ -221,6 +223,14 @@ def main() -> int:
                         book.close()
                         print(f"xlsx : verified {rows:,} data rows in sheets {book.sheetnames}")
                         assert rows == args.records, rows
+                print(
+                    f"ratio: service peak / idle {worst / idle:.2f}x "
+                    f"(+{worst - idle:.1f} MB while exporting {args.records:,} records)"
+                )
+                if len(timings) > 1:
+                    base_fmt = min(timings, key=timings.get)
+                    for fmt, took in timings.items():
+                        print(f"ratio: {fmt} takes {took / timings[base_fmt]:.2f}x {base_fmt}")
         verdict = "OK" if worst < LIMIT_MB else "OVER"
         print(f"peak service memory {worst:.1f} MB vs limit {LIMIT_MB} MB: {verdict}")
         return 0 if worst < LIMIT_MB else 1
