@@ -10,12 +10,13 @@ messages name the field by its translated label, in zh_CN or en.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -50,7 +51,7 @@ class FieldError:
 
     field: str
     key: str
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
         return t(self.key, lang=lang, field=field_label(self.field, lang), **self.params)
@@ -67,6 +68,9 @@ class ValidationError(GridtermError):
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__()
         self.errors = list(errors)
+
+    def __reduce__(self):  # so it crosses a process boundary (multiprocessing) intact
+        return (type(self), (self.errors,))
 
     def message(self, lang: str | None = None) -> str:
         if not self.errors:

@@ -846,3 +846,13 @@ def test_every_field_has_a_translated_label(lang):
             ), (parent, name)
     for name in (*model.ENVELOPE, *model.SERVICE_OWNED, "receipts"):
         assert i18n.has(f"model.field.{name}", lang), name
+
+
+def test_validation_error_survives_pickling():
+    import pickle
+
+    with pytest.raises(ValidationError) as info:
+        model.validate_data("report", {})
+    again = pickle.loads(pickle.dumps(info.value))
+    assert again.by_field() == info.value.by_field()
+    assert str(again) == str(info.value)
