@@ -181,9 +181,9 @@ def parse_date(value: str) -> date:
     return date.fromisoformat(value)
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _DATETIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|[Zz])$"
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|[Zz])$", re.ASCII
 )
 
 
@@ -249,7 +249,7 @@ def check_id_number(value: str, field: str = "id_number") -> str:
     return normal
 
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 
 
 def check_phone(value: str, field: str = "phone") -> str:

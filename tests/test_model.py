@@ -856,3 +856,13 @@ def test_validation_error_survives_pickling():
     again = pickle.loads(pickle.dumps(info.value))
     assert again.by_field() == info.value.by_field()
     assert str(again) == str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["٢٠٢٦-11-25", "2026-11-25T08:00:00", "2026-11-25T24:00:00+08:00", "2026/11/25", 20261125],
+)
+def test_odd_dates_refused(value):
+    assert model.validate_field("report", "occurred_at", value) is not None
+    with pytest.raises(ValueError):
+        model.parse_datetime(value)
