@@ -66,6 +66,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("migrate", help=t("service.admin.migrate.help"))
     p.set_defaults(func=run, op="migrate")
 
+    template = sub.add_parser("template", help=t("service.admin.template.help"))
+    template_sub = template.add_subparsers(dest="action", metavar="publish", required=True)
+    p = template_sub.add_parser("publish", help=t("service.admin.template_publish.help"))
+    p.add_argument("--township", metavar="T", help=t("service.admin.opt.all_townships"))
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=run, op="template_publish")
+
+    mediator = sub.add_parser("mediator", help=t("service.admin.mediator.help"))
+    mediator_sub = mediator.add_subparsers(dest="action", metavar="add", required=True)
+    p = mediator_sub.add_parser("add", help=t("service.admin.mediator_add.help"))
+    p.add_argument("--township", required=True, metavar="T", help=t("service.admin.opt.township"))
+    p.add_argument("--standing", default="", help=t("service.admin.opt.standing"))
+    p.add_argument("--village", default="", help=t("service.admin.opt.village"))
+    p.add_argument("--phone", default="", metavar="P", help=t("service.admin.opt.phone"))
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=run, op="mediator_add")
+
+    p = sub.add_parser("list", help=t("service.admin.list.help"))
+    p.set_defaults(func=run, op="list")
+
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
@@ -139,4 +159,17 @@ def _do(args: argparse.Namespace, session: Any, admin: Any) -> list[str]:
         count = admin.import_households(session, args.grid, args.file)
         grid = admin.find_grid(session, args.grid)
         return [t("service.admin.imported", count=count, grid=grid.name), str(count)]
+    if op == "template_publish":
+        row = admin.publish_template(session, args.file, args.township)
+        return [
+            t("service.admin.published", id=row.id, version=row.version),
+            f"{row.id}:{row.version}",
+        ]
+    if op == "mediator_add":
+        row = admin.add_mediator(
+            session, args.township, args.name, args.standing, args.village, args.phone
+        )
+        return [t("service.admin.created_mediator", name=row.name), row.id]
+    if op == "list":
+        return admin.overview(session) or [t("service.admin.list.empty")]
     raise AssertionError(op)

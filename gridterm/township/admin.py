@@ -312,3 +312,105 @@ def import_households(session: Session, grid: str, path: str | Path) -> int:
     )
     session.flush()
     return len(households)
+
+
+# --------------------------------------------------------------------------- templates, mediators
+
+
+def publish_template(
+    session: Session, path: str | Path, township: str | None = None
+) -> db.Template:
+    """Publish a checklist template (JSON file) for ``township`` (or every township): devices
+    get it with their next pull.  A template id and version are published once."""
+    import json
+
+    from gridterm.checklists import TemplateError, validate
+
+    path = Path(path)
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise AdminError(
+            "service.admin.error.file", path=str(path), detail=type(exc).__name__
+        ) from None
+    try:
+        body = validate(body)
+    except TemplateError as exc:
+        raise AdminError("service.admin.error.template", path=str(path), detail=str(exc)) from None
+    township_id = find_township(session, township).id if township else None
+    if session.get(db.Template, (body["id"], body["version"])) is not None:
+        raise AdminError(
+            "service.admin.error.template_exists", id=body["id"], version=body["version"]
+        )
+    row = db.Template(
+        id=body["id"],
+        version=body["version"],
+        township_id=township_id,
+        body=body,
+        seq=db.next_seq(session),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+STANDINGS = ("xiangxian", "party_member", "cadre", "veteran", "teacher")
+
+
+def add_mediator(
+    session: Session,
+    township: str,
+    name: str,
+    standing: str = "",
+    village: str = "",
+    phone: str = "",
+) -> db.Mediator:
+    """An elder mediator on the township's roster; devices get it with their next pull."""
+    parent = find_township(session, township)
+    if standing and standing not in STANDINGS:
+        raise AdminError(
+            "service.admin.error.bad_standing", value=standing, allowed=", ".join(STANDINGS)
+        )
+    phone = (phone or "").strip()
+    if phone and not _MOBILE.match(phone):
+        raise AdminError("service.admin.error.bad_phone", value=phone)
+    row = db.Mediator(
+        id=_new_id(),
+        township_id=parent.id,
+        name=_name(name),
+        standing=standing,
+        village=(village or "").strip()[:200],
+        phone=phone,
+        seq=db.next_seq(session),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def overview(session: Session) -> list[str]:
+    """Townships, grids, officers and devices as indented lines (ids included)."""
+    lines: list[str] = []
+    towns = session.execute(select(db.Township).order_by(db.Township.name)).scalars().all()
+    for town in towns:
+        lines.append(f"{town.name}  [{town.id}]")
+        grids = session.execute(
+            select(db.Grid).where(db.Grid.township_id == town.id).order_by(db.Grid.name)
+        ).scalars()
+        for grid in grids:
+            lines.append(f"  {grid.name}  [{grid.id}]")
+            officers = session.execute(
+                select(db.Officer).where(db.Officer.grid_id == grid.id).order_by(db.Officer.name)
+            ).scalars()
+            for officer in officers:
+                lines.append(f"    {officer.name} {officer.phone}  [{officer.id}]".rstrip())
+                devices = session.execute(
+                    select(db.Device)
+                    .where(db.Device.officer_id == officer.id)
+                    .order_by(db.Device.enrolled_at)
+                ).scalars()
+                for dev in devices:
+                    state = "revoked" if dev.revoked_at else "active"
+                    when = dev.enrolled_at.date().isoformat()
+                    lines.append(f"      {dev.name} {when} {state}  [{dev.id}]")
+    return lines

@@ -135,3 +135,59 @@ def test_import_is_all_or_nothing_with_row_numbers(admin_cli, tmp_path):
     headless = tmp_path / "headless.csv"
     headless.write_text("a,b\n1,2\n", encoding="utf-8")
     assert "first row" in admin_cli("import-households", "--grid", grid, str(headless), ok=False)
+
+
+def test_templates_and_mediators_reach_the_devices_with_pull(
+    admin_cli, tmp_path, live_service_for_db
+):
+    import json
+
+    from gridterm.checklists import builtin_templates
+
+    township = admin_cli("township", "add", "石桥镇")
+    other = admin_cli("township", "add", "河东镇")
+    grid = admin_cli("grid", "add", "--township", township, "一组")
+    officer = admin_cli("officer", "add", "--grid", grid, "王网格")
+    code = admin_cli("code", "--officer", officer)
+
+    template = dict(builtin_templates()[0])
+    template["version"] = template["version"] + 1
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template, ensure_ascii=False), encoding="utf-8")
+    published = admin_cli("template", "publish", "--township", township, str(path))
+    assert published == f"{template['id']}:{template['version']}"
+    err = admin_cli("template", "publish", str(path), ok=False)
+    assert "already published" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": "x", "version": 0}', encoding="utf-8")
+    assert "not a usable checklist template" in admin_cli("template", "publish", str(bad), ok=False)
+
+    mediator = admin_cli(
+        "mediator",
+        "add",
+        "--township",
+        township,
+        "--standing",
+        "xiangxian",
+        "--village",
+        "石桥村",
+        "李乡贤",
+    )
+    admin_cli("mediator", "add", "--township", other, "外镇调解员")
+    assert "not a mediator standing" in admin_cli(
+        "mediator", "add", "--township", township, "--standing", "boss", "x", ok=False
+    )
+
+    with live_service_for_db(admin_cli.url) as svc:
+        enrolled = svc.enroll(code).json()
+        with svc.client(enrolled["token"]) as c:
+            body = c.get("/api/v1/sync/pull").json()
+        assert [(t["id"], t["version"]) for t in body["templates"]] == [
+            (template["id"], template["version"])
+        ]
+        assert [(m["id"], m["name"], m["standing"]) for m in body["mediators"]] == [
+            (mediator, "李乡贤", "xiangxian")
+        ]
+        # The tree lists the device with its id, so it can be revoked.
+        listing = admin_cli("list")
+        assert listing.strip().endswith(f"[{enrolled['device_id']}]")
