@@ -17,7 +17,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -972,7 +972,7 @@ def due_at(record: dict, from_iso: str | None = None) -> str | None:
         start = parse_datetime(start_text)
     except (ValueError, TypeError):
         return None
-    end_of = datetime.combine(date.min, datetime.max.time()).time().replace(microsecond=0)
+    end_of = time(23, 59, 59)
     if data.get("closed_on_spot"):
         return datetime.combine(start.date(), end_of, start.tzinfo).isoformat()
     limit = vocab().get("time_limits", {}).get(data.get("urgency"))
@@ -1020,6 +1020,8 @@ def visit_due(
         today_d = date.today()
     elif isinstance(today, str):
         today_d = parse_date(today[:10])
+    elif isinstance(today, datetime):
+        today_d = today.date()
     else:
         today_d = today
     if not last_visit_iso:

@@ -866,3 +866,9 @@ def test_odd_dates_refused(value):
     assert model.validate_field("report", "occurred_at", value) is not None
     with pytest.raises(ValueError):
         model.parse_datetime(value)
+
+
+def test_visit_due_accepts_a_datetime_for_today():
+    from datetime import datetime
+
+    assert model.visit_due([], "2026-09-01", today=datetime(2026, 12, 1, 9)) == ("2026-11-30", True)
