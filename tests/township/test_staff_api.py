@@ -281,3 +281,29 @@ def test_report_closed_on_the_spot_enters_as_closed_on_spot(live_service):
     assert detail(tw, plain["id"])["status"] == "reported"
     assert move(tw, rec["id"], "accepted").status_code == 409
     assert move(tw, rec["id"], "checked_back").status_code == 200
+
+
+def test_concurrent_changes_of_one_record_apply_once(live_service):
+    """Eight staff accept the same report at the same instant: one wins, the others are told
+    it moved on (409), and the history holds one event — never a 500, never two events."""
+    import threading
+
+    tw = make_township(live_service)
+    rec = report(tw.device)
+    tw.push(rec)
+    clients = [live_service.client(tw.staff_token) for _ in range(8)]
+    barrier = threading.Barrier(len(clients))
+    codes: list[int] = []
+
+    def accept(client):
+        barrier.wait()
+        r = client.post(f"{API}/records/{rec['id']}/transition", json={"to": "accepted"})
+        codes.append(r.status_code)
+
+    threads = [threading.Thread(target=accept, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200] + [409] * 7
+    assert len(detail(tw, rec["id"])["events"]) == 1

@@ -16,11 +16,13 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from gridterm.township import db, export, workflow
@@ -198,6 +200,24 @@ def _load(session: Session, staff: StaffIdentity, record_id: str, *, lock: bool)
     if rec is None:
         raise ApiError(404, "not_found", "staff.not_found", id=record_id[:64])
     return rec
+
+
+_CONTENTION_STATES = {"40P01", "40001", "55P03"}  # deadlock, serialization, lock not available
+
+
+@contextmanager
+def _write_guard(session: Session) -> Iterator[None]:
+    """Two writers that lock the same rows in different orders (a staff bulk change and a
+    device's push, say) can deadlock on PostgreSQL, and a busy SQLite can time out: the
+    database then aborts one transaction.  Nothing was changed; answer 409 "try again"."""
+    try:
+        yield
+    except DBAPIError as exc:
+        session.rollback()
+        state = getattr(exc.orig, "sqlstate", None)
+        if state in _CONTENTION_STATES or "locked" in str(exc.orig).lower():
+            raise ApiError(409, "busy", "staff.busy", headers={"Retry-After": "1"}) from None
+        raise
 
 
 def _transition_error(exc: workflow.TransitionError, lang: str) -> ApiError:
@@ -485,13 +505,14 @@ def transition(
     session: Session = Depends(write_session),
 ) -> RecordDetail:
     lang = _lang(request)
-    rec = _load(session, staff, record_id, lock=True)
-    try:
-        workflow.check(rec.status, body.to, body.reason)
-    except workflow.TransitionError as exc:
-        raise _transition_error(exc, lang) from None
-    _apply_transition(session, rec, staff, body)
-    session.commit()
+    with _write_guard(session):
+        rec = _load(session, staff, record_id, lock=True)
+        try:
+            workflow.check(rec.status, body.to, body.reason)
+        except workflow.TransitionError as exc:
+            raise _transition_error(exc, lang) from None
+        _apply_transition(session, rec, staff, body)
+        session.commit()
     audit.info("staff %s moved record %s to %s", staff.staff_id, rec.id, body.to)
     return _detail(session, rec, staff, lang)
 
@@ -506,23 +527,24 @@ def feedback(
 ) -> RecordDetail:
     if body.feedback is None and body.public_reply is None:
         raise ApiError(422, "invalid_request", "staff.feedback_empty")
-    rec = _load(session, staff, record_id, lock=True)
-    if body.feedback is not None:
-        rec.feedback = body.feedback
-    if body.public_reply is not None:
-        rec.public_reply = body.public_reply
-    rec.handled_by = staff.name
-    rec.seq = db.next_seq(session)
-    session.add(
-        db.RecordEvent(
-            record_id=rec.id,
-            at=_now(),
-            actor=_actor(staff),
-            feedback=body.feedback,
-            public_reply=body.public_reply,
+    with _write_guard(session):
+        rec = _load(session, staff, record_id, lock=True)
+        if body.feedback is not None:
+            rec.feedback = body.feedback
+        if body.public_reply is not None:
+            rec.public_reply = body.public_reply
+        rec.handled_by = staff.name
+        rec.seq = db.next_seq(session)
+        session.add(
+            db.RecordEvent(
+                record_id=rec.id,
+                at=_now(),
+                actor=_actor(staff),
+                feedback=body.feedback,
+                public_reply=body.public_reply,
+            )
         )
-    )
-    session.commit()
+        session.commit()
     audit.info("staff %s gave feedback on record %s", staff.staff_id, rec.id)
     return _detail(session, rec, staff, _lang(request))
 
@@ -536,9 +558,12 @@ def comment(
     session: Session = Depends(write_session),
 ) -> RecordDetail:
     # A comment is between staff: the device never sees it, so seq is left alone.
-    rec = _load(session, staff, record_id, lock=True)
-    session.add(db.RecordEvent(record_id=rec.id, at=_now(), actor=_actor(staff), comment=body.text))
-    session.commit()
+    with _write_guard(session):
+        rec = _load(session, staff, record_id, lock=True)
+        session.add(
+            db.RecordEvent(record_id=rec.id, at=_now(), actor=_actor(staff), comment=body.text)
+        )
+        session.commit()
     return _detail(session, rec, staff, _lang(request))
 
 
@@ -551,37 +576,42 @@ def bulk_transition(
 ) -> BulkOut:
     lang = _lang(request)
     wanted = list(dict.fromkeys(body.ids))
-    found = {
-        r.id: r
-        for r in session.execute(
-            select(db.Record)
-            .where(db.Record.id.in_(wanted), db.Record.township_id == staff.township_id)
-            .order_by(db.Record.id)
-            .with_for_update()
-        ).scalars()
-    }
-    results = []
-    for rid in wanted:
-        rec = found.get(rid)
-        if rec is None:
-            error = ApiError(404, "not_found", "staff.not_found", id=rid[:64])
-            results.append(
-                BulkResult(id=rid, ok=False, code=error.code, detail=error.message(lang))
-            )
-            continue
-        try:
-            workflow.check(rec.status, body.to, body.reason)
-        except workflow.TransitionError as exc:
-            error = _transition_error(exc, lang)
-            results.append(
-                BulkResult(
-                    id=rid, ok=False, status=rec.status, code=error.code, detail=error.message(lang)
+    with _write_guard(session):
+        found = {
+            r.id: r
+            for r in session.execute(
+                select(db.Record)
+                .where(db.Record.id.in_(wanted), db.Record.township_id == staff.township_id)
+                .order_by(db.Record.id)
+                .with_for_update()
+            ).scalars()
+        }
+        results = []
+        for rid in wanted:
+            rec = found.get(rid)
+            if rec is None:
+                error = ApiError(404, "not_found", "staff.not_found", id=rid[:64])
+                results.append(
+                    BulkResult(id=rid, ok=False, code=error.code, detail=error.message(lang))
                 )
-            )
-            continue
-        _apply_transition(session, rec, staff, body)
-        results.append(BulkResult(id=rid, ok=True, status=rec.status))
-    session.commit()
+                continue
+            try:
+                workflow.check(rec.status, body.to, body.reason)
+            except workflow.TransitionError as exc:
+                error = _transition_error(exc, lang)
+                results.append(
+                    BulkResult(
+                        id=rid,
+                        ok=False,
+                        status=rec.status,
+                        code=error.code,
+                        detail=error.message(lang),
+                    )
+                )
+                continue
+            _apply_transition(session, rec, staff, body)
+            results.append(BulkResult(id=rid, ok=True, status=rec.status))
+        session.commit()
     audit.info(
         "staff %s moved %d records to %s", staff.staff_id, sum(r.ok for r in results), body.to
     )
