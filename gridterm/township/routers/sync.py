@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, delete, select, text, tuple_, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
@@ -200,10 +200,16 @@ def _envelope_id(raw: Any) -> tuple[str, int | None]:
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
-    try:
-        return model.parse_datetime(value)
-    except (ValueError, TypeError):
+    """A timestamp the model already validated (ISO 8601 with an offset or Z)."""
+    if not isinstance(value, str):
         return None
+    try:
+        if value.endswith(("Z", "z")):
+            value = value[:-1] + "+00:00"
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _search_text(value: Any, out: list[str]) -> None:
@@ -581,7 +587,7 @@ def push(
     device: DeviceIdentity = Depends(current_device),
     session: Session = Depends(write_session),
     idempotency_key: str | None = Header(default=None, max_length=200),
-) -> PushOut:
+) -> Response:
     lang = request_language(request.headers.get("accept-language"))
     key_row_pk = None
     if idempotency_key:
@@ -618,7 +624,7 @@ def push(
                 )
             if earlier.response is not None:
                 session.rollback()
-                return PushOut.model_validate(earlier.response)
+                return _json(PushOut.model_validate(earlier.response))
     results = push_records(session, device, body.records, lang)
     out = PushOut(results=results)
     if key_row_pk is not None:
@@ -628,7 +634,12 @@ def push(
             .values(response=out.model_dump(mode="json"))
         )
     session.commit()
-    return out
+    return _json(out)
+
+
+def _json(out: PushOut) -> Response:
+    # Encoded once by pydantic; the route's response_model still documents the shape.
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 # --------------------------------------------------------------------------- pull
