@@ -168,3 +168,24 @@ def test_gridterm_pull_errors_are_one_clear_line(township, tmp_path, capsys):
     dead = ["pull", "http://127.0.0.1:9", "--token", "t", "-o", str(out)]
     assert cli.main(dead) == 2
     assert "nothing was written" in capsys.readouterr().err and not out.exists()
+
+
+def test_since_keeps_records_received_or_changed_since(township, live_service):
+    from sqlalchemy import update
+
+    from gridterm.township import db
+
+    long_ago = db.utcnow() - dt.timedelta(days=10)
+    with live_service.admin_session() as s:
+        s.execute(
+            update(db.Record)
+            .where(db.Record.township_id == township.township_id)
+            .values(received_at=long_ago)
+        )
+    since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=5)).isoformat()
+    r = township.staff.get(API, params={"format": "jsonl", "since": since})
+    assert r.text == ""
+    rid = township.records[3]["id"]
+    township.staff.post(f"/api/v1/staff/records/{rid}/transition", json={"to": "accepted"})
+    r = township.staff.get(API, params={"format": "jsonl", "since": since})
+    assert [json.loads(line)["id"] for line in r.text.splitlines()] == [rid]
