@@ -413,3 +413,16 @@ def test_an_unexpected_error_is_a_json_500_logged_without_its_message(live_servi
     # Nor does the server print a traceback with the message to stderr.
     out, err = capfd.readouterr()
     assert "500101199001011234" not in out + err and "Traceback" not in err
+
+
+def test_history_keeps_what_the_device_sent(live_service):
+    dev = live_service.enroll_device()
+    rec = household(dev, "王 五")  # as typed; the service's current state may normalise it
+    assert results(dev.push([rec]))[0]["result"] == "stored"
+    from gridterm.township import db
+
+    with live_service.sessions() as s:
+        row = s.query(db.RecordRev).filter_by(record_id=rec["id"]).one()
+        assert row.body == model.canonical_json(model.wire_form(rec)).decode()
+        assert row.device_id == dev.id and row.received_at is not None
+        assert '"grid":""' in row.body  # as sent, before the service filled in the grid

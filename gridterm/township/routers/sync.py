@@ -275,7 +275,9 @@ def _prepare(raw: Any, index: int, device: DeviceIdentity, lang: str) -> Incomin
                 "party": item.get("party"),
             }
         )
-    body = model.canonical_json(record).decode("utf-8")
+    # History keeps what the device sent (canonical form: key order and spacing aside),
+    # before any normalisation; it is also what "the same content" is judged by.
+    body = model.canonical_json(model.wire_form(raw)).decode("utf-8")
     return Incoming(
         index=index,
         id=record["id"],
