@@ -62,12 +62,13 @@ class CaseListScreen(GridScreen):
     CSS_PATH = "case.tcss"
     BINDINGS = [
         Binding("n", "new", "wf.key.new_case", id="wf.cases.new"),
+        Binding("m", "roster", "wf.key.roster", id="wf.cases.roster"),
+        Binding("escape", "back", "wf.key.back", id="wf.cases.back"),
+        # The filter line above the list shows these digits too.
         Binding("1", "show('open')", "wf.key.filter_open", id="wf.cases.open"),
         Binding("2", "show('due')", "wf.key.filter_due", id="wf.cases.due"),
         Binding("3", "show('closed')", "wf.key.filter_closed", id="wf.cases.closed"),
         Binding("4", "show('all')", "wf.key.filter_all", id="wf.cases.all"),
-        Binding("m", "roster", "wf.key.roster", id="wf.cases.roster"),
-        Binding("escape", "back", "wf.key.back", id="wf.cases.back"),
     ]
 
     def __init__(self, which: str = "open") -> None:
@@ -78,8 +79,8 @@ class CaseListScreen(GridScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="cases-body"):
             yield Static("", id="cases-filter", markup=False)
-            yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="cases-empty", markup=False)
+            yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -159,6 +160,7 @@ class CaseScreen(GridScreen):
         Binding("u", "schedule_follow_up", "wf.key.schedule_follow_up", id="wf.case.schedule"),
         Binding("f", "record_follow_up", "wf.key.record_follow_up", id="wf.case.follow_up"),
         Binding("r", "report", "wf.key.raise_report", id="wf.case.report"),
+        Binding("t", "receipt", "wf.key.party_receipt", id="wf.case.receipt"),
         Binding("x", "close_case", "wf.key.close_case", id="wf.case.close"),
         Binding("escape", "back", "wf.key.back", id="wf.case.back"),
     ]
@@ -350,6 +352,25 @@ class CaseScreen(GridScreen):
             "_from_case": case_title(d),
         }
         self.app.push_screen(ReportFormScreen(prefill), self._after)
+
+    def action_receipt(self) -> None:
+        """A receipt for the next party that has none (one per party); else show the first."""
+        from gridterm.screens.visit_kit import offer_receipt, receipts_available
+
+        parties = self.data.get("parties") or []
+        issued = {r.get("party") for r in self.record.get("receipts") or []}
+        missing = [n for n in range(len(parties)) if n not in issued]
+        if missing:
+            if not receipts_available() or not (self.app.enrollment or {}).get("device_secret"):
+                self.notify(t("wf.receipt.not_enrolled"), severity="warning")
+                return
+            offer_receipt(self, self.record, party=missing[0], then=self._after)
+            return
+        if parties and receipts_available():
+            from gridterm.screens.receipt import ReceiptScreen
+
+            first = next(r for r in self.record.get("receipts") or [] if r.get("party") == 0)
+            self.app.push_screen(ReceiptScreen(self.record, first))
 
     def action_close_case(self) -> None:
         def answered(yes: bool | None) -> None:

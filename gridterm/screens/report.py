@@ -125,12 +125,15 @@ class ReportFormScreen(FormScreen):
         offer_receipt(self, record, then=lambda: self.dismiss(record))
 
 
-def prefill_from_item(item: dict, answer_text: str, place: str, item_label: str) -> dict:
+def prefill_from_item(
+    item: dict, answer_text: str, place: str, item_label: str, raised_by: str = ""
+) -> dict:
     """A report pre-filled from a flagged checklist item (visit link added when it is saved)."""
     return {
         "category": item.get("report_category") or "other",
         "urgency": "normal",
         "place": place,
+        "raised_by": raised_by,
         "description": t("wf.report.item_description", item=item_label, answer=answer_text),
         "_from_item": item_label,
     }

@@ -30,6 +30,7 @@ from gridterm import checklists, model
 from gridterm.i18n import t
 from gridterm.screens.base import GridScreen
 from gridterm.screens.visit_kit import ConfirmScreen, changed, now_iso, offer_receipt
+from gridterm.widgets.record_text import address
 
 DRAFT_KEY = "visit"
 
@@ -40,15 +41,15 @@ DRAFT_KEY = "visit"
 def household_label(household: dict) -> str:
     data = household.get("data") or household
     head = data.get("head") or "?"
-    place = "".join(str(data.get(k) or "") for k in ("village", "group", "number"))
+    place = household_place(household)
     return f"{head} · {place}" if place else head
 
 
 def household_place(household: dict | None) -> str:
+    """The household's address as the Households screen writes it (石桥村3组12号)."""
     if not household:
         return ""
-    data = household.get("data") or household
-    return "".join(str(data.get(k) or "") for k in ("village", "group", "number"))
+    return address(household.get("data") or household)
 
 
 def all_households(store: Any) -> list[dict]:
@@ -542,6 +543,7 @@ class VisitWalkScreen(GridScreen):
             checklists.format_answer(item, value),
             household_place(self.household),
             checklists.text(item["label"]),
+            (self.household.get("data") or self.household).get("head") or "",
         )
         prefill = {**prefill, "_from_item": checklists.text(item["label"])}
 

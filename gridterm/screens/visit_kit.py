@@ -102,6 +102,7 @@ class Field(Vertical):
     Field > .field-error { color: $error; height: auto; }
     Field > .field-error.-empty { display: none; }
     Field Input, Field Select { width: 100%; }
+    Field Input { background: $boost; }
     """
 
     def __init__(self, path: str, label: str, widget: Widget, *, hint: str = "") -> None:
@@ -336,15 +337,22 @@ def offer_receipt(
             finish()
             return
         changed(app, saved["id"])
+        # The form is done before the receipt shows: going back from the receipt must not
+        # land on a form that was already saved.
+        finish()
         if importlib.util.find_spec("gridterm.screens.receipt") is None:
             app.notify(t("wf.receipt.issued", number=receipts.format_number(receipt["number"])))
-            finish()
             return
         from gridterm.screens.receipt import ReceiptScreen
 
-        app.push_screen(ReceiptScreen(saved, receipt), lambda _result=None: finish())
+        app.push_screen(ReceiptScreen(saved, receipt))
 
-    app.push_screen(ConfirmScreen(t("wf.receipt.offer")), answered)
+    question = t("wf.receipt.offer")
+    if party is not None:
+        parties = (record.get("data") or {}).get("parties") or []
+        name = parties[party].get("name", "") if party < len(parties) else ""
+        question = t("wf.receipt.offer_party", n=party + 1, name=name)
+    app.push_screen(ConfirmScreen(question), answered)
 
 
 def parse_day(value: str | None) -> date | None:

@@ -297,3 +297,15 @@ async def test_roster_refuses_a_bad_phone_and_a_missing_standing(store):
         assert t("wf.error.required", field=t("wf.roster.standing")) in shown
         assert "11" in shown  # the phone needs 11 digits
         assert store.roster.list_mediators() == []
+        # The first bad field has the focus: fix both, save, then edit the village.
+        await press(pilot, *choose(position("standing", "veteran")), "ctrl+s")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#f-phone")
+        await press(pilot, "ctrl+u", P("139 1234 5678"), "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RosterScreen)
+        [person] = store.roster.list_mediators()
+        assert person["phone"] == "13912345678" and person["standing"] == "veteran"
+        await press(pilot, "e", "tab", "tab", P("东河村"), "ctrl+s")
+        await pilot.pause()
+        assert store.roster.list_mediators() == [{**person, "village": "东河村"}]

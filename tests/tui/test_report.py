@@ -16,9 +16,11 @@ from gridterm import model, receipts
 from gridterm.app import SCREEN_REGISTRY, GridtermApp, load_screen_class
 from gridterm.i18n import has, set_language, t
 from gridterm.screens.case import CaseScreen
+from gridterm.screens.case_form import SessionFormScreen
 from gridterm.screens.report import ReportFormScreen
 from gridterm.screens.visit_kit import ConfirmScreen
 from gridterm.store import Store
+from gridterm.widgets.record_text import address
 
 SIZES = [(80, 24), (50, 25)]
 LANGS = ["en", "zh_CN"]
@@ -72,7 +74,7 @@ def assert_no_raw_keys(app) -> None:
 
 
 def add_household(store):
-    return store.create("household", {"village": "石桥村", "group": "3组", "head": "王大明"})
+    return store.create("household", {"village": "石桥村", "group": "3", "head": "王大明"})
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -87,7 +89,9 @@ async def test_report_from_a_household_closed_on_the_spot(store, size, lang):
         form = app.screen
         assert isinstance(form, ReportFormScreen)
         assert_no_raw_keys(app)
-        await press(pilot, *choose("category", "sanitation"), "tab", *choose("urgency", "urgent", "normal"))
+        await press(
+            pilot, *choose("category", "sanitation"), "tab", *choose("urgency", "urgent", "normal")
+        )
         await press(pilot, "tab", "tab", P("路口垃圾堆放"), "tab", "tab", "tab", "space", "ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, ReportFormScreen)
@@ -95,7 +99,7 @@ async def test_report_from_a_household_closed_on_the_spot(store, size, lang):
     assert report["data"] == {
         "category": "sanitation",
         "urgency": "urgent",
-        "place": "石桥村3组",
+        "place": address(household["data"]),
         "description": "路口垃圾堆放",
         "raised_by": "王大明",
         "occurred_at": "2026-11-25T09:30:00+00:00",
@@ -152,7 +156,7 @@ async def test_report_from_a_case_links_the_case(store, lang):
     assert report["data"]["description"] == "排水沟纠纷"
 
 
-async def test_enrolled_device_offers_a_receipt_and_stores_it(store):
+def enroll(store):
     store.meta_set(
         "enrollment",
         {
@@ -165,6 +169,10 @@ async def test_enrolled_device_offers_a_receipt_and_stores_it(store):
             "township": {"id": "t1", "name": "石桥镇"},
         },
     )
+
+
+async def test_enrolled_device_offers_a_receipt_and_stores_it(store):
+    enroll(store)
     app = GridtermApp(store, clock=lambda: NOW)
     async with app.run_test(size=(50, 25)) as pilot:
         app.action_open("report")
@@ -177,10 +185,61 @@ async def test_enrolled_device_offers_a_receipt_and_stores_it(store):
         await press(pilot, "y")
         await pilot.pause()
         assert type(app.screen).__name__ == "ReceiptScreen"
+        await press(pilot, "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportFormScreen)  # the saved form is gone
     [report] = store.query(kind="report")
     [receipt] = report["receipts"]
     assert receipts.verify(receipt["number"], receipt["sig"], SECRET)
     assert receipt["party"] is None and report["rev"] == 2
+
+
+def add_case(store):
+    return store.create(
+        "case",
+        {
+            "parties": [{"name": "王大明", "address": "石桥村3组12号"}, {"name": "李小花"}],
+            "dispute_type": "neighbour",
+            "source": "party_applied",
+            "summary": "排水沟纠纷",
+        },
+    )
+
+
+async def test_case_gives_each_party_its_own_receipt(store):
+    enroll(store)
+    case = add_case(store)
+    app = GridtermApp(store, clock=lambda: NOW)
+    async with app.run_test(size=(50, 25)) as pilot:
+        app.push_screen(CaseScreen(case["id"]))
+        await pilot.pause()
+        for n, name in enumerate(["王大明", "李小花"], 1):
+            await press(pilot, "t")
+            await pilot.pause()
+            assert app.screen.question == t("wf.receipt.offer_party", n=n, name=name)
+            await press(pilot, "y")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ReceiptScreen"
+            await press(pilot, "escape")
+            await pilot.pause()
+            assert isinstance(app.screen, CaseScreen)
+    issued = store.get(case["id"])["receipts"]
+    assert [r["party"] for r in issued] == [0, 1]
+    assert all(receipts.verify(r["number"], r["sig"], SECRET) for r in issued)
+    assert issued[0]["number"] != issued[1]["number"]
+
+
+async def test_case_actions_are_found_by_name_in_the_palette(store):
+    case = add_case(store)
+    app = GridtermApp(store, clock=lambda: NOW)
+    async with app.run_test(size=(50, 25)) as pilot:
+        app.push_screen(CaseScreen(case["id"]))
+        await pilot.pause()
+        await press(pilot, "ctrl+p", P(t("wf.key.add_session")))
+        await pilot.pause()
+        await press(pilot, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionFormScreen)
 
 
 MY_SCREENS = ("visit", "cases", "case", "report", "roster")

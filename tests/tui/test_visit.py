@@ -21,6 +21,7 @@ from gridterm.screens.report import ReportFormScreen
 from gridterm.screens.visit import DRAFT_KEY, VisitStartScreen, VisitWalkScreen, offer_resume
 from gridterm.screens.visit_kit import ConfirmScreen
 from gridterm.store import Store
+from gridterm.widgets.record_text import address
 
 SIZES = [(80, 24), (50, 25)]
 LANGS = ["en", "zh_CN"]
@@ -147,7 +148,7 @@ async def test_every_builtin_checklist_walked_to_the_end_and_saved(store, size, 
             assert t(
                 "wf.visit.summary_title",
                 template=checklists.text(template["title"]),
-                household="王大明 · 石桥村3组12号",
+                household="王大明 · " + address(household["data"]),
             ) in screen_text(app)
             assert_no_raw_keys(app)
             await press(pilot, P("note"), "enter", "ctrl+s")
@@ -195,10 +196,9 @@ async def test_flagged_answer_raises_a_report_saved_with_the_visit(store, size, 
                 assert isinstance(form, ReportFormScreen)
                 assert form.values()["category"] == "safety"
                 assert_no_raw_keys(app)
-                # Raise it as urgent: the urgency field is the second; type who told us.
-                form.query_one("#f-urgency").value = "urgent"
-                form.query_one("#f-raised_by").focus()
-                await press(pilot, P("王大明"), "ctrl+s")
+                assert form.values()["raised_by"] == "王大明"  # the head of the household
+                # Raise it as urgent: urgency is the second field, "normal" is chosen.
+                await press(pilot, "tab", "enter", "up", "up", "enter", "ctrl+s")
                 await pilot.pause()
                 assert isinstance(app.screen, VisitWalkScreen)
                 expected["ebike_charging"] = "flying_cable"
@@ -222,7 +222,7 @@ async def test_flagged_answer_raises_a_report_saved_with_the_visit(store, size, 
     assert report["category"] == "safety"
     assert report["urgency"] == "urgent"
     assert report["raised_by"] == "王大明"
-    assert report["place"] == "石桥村3组12号"
+    assert report["place"] == address(household["data"])
     item = next(i for i in template["items"] if i["key"] == "ebike_charging")
     assert checklists.text(item["label"]) in report["description"]
     assert checklists.option_label(item, "flying_cable") in report["description"]
@@ -339,3 +339,33 @@ async def test_visit_killed_mid_way_resumes_at_the_same_item(tmp_path, lang):
         assert visit["data"]["answers"] == expected
         assert store.drafts.get_draft(DRAFT_KEY) is None
     assert os.path.exists(folder)
+
+
+async def test_township_template_and_household_are_used(store):
+    """A newer version the township published replaces the built-in; a household the
+    township imported can be visited before the officer has a record of it."""
+    import copy
+
+    newer = copy.deepcopy(checklists.find(checklists.builtin_templates(), "safety"))
+    newer["version"] = 2
+    newer["items"] = newer["items"][4:12]
+    store.save_reference("templates", [newer])
+    store.save_reference(
+        "households", [{"id": "hh-township-1", "village": "东河村", "group": "2", "head": "赵四"}]
+    )
+    app = make_app(store)
+    async with app.run_test(size=(50, 25)) as pilot:
+        app.push_screen(VisitStartScreen())
+        await pilot.pause()
+        await press(pilot, P("赵四"), "enter", "2")
+        await pilot.pause()
+        walk = app.screen
+        assert isinstance(walk, VisitWalkScreen)
+        assert walk.template["version"] == 2 and len(walk.items) == 7
+        expected = await walk_to_summary(pilot, newer)
+        await press(pilot, "ctrl+s")
+        await pilot.pause()
+    [visit] = store.query(kind="visit")
+    assert visit["data"]["household_id"] == "hh-township-1"
+    assert visit["data"]["template_version"] == 2
+    assert visit["data"]["answers"] == expected
