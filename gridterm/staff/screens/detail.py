@@ -1,0 +1,251 @@
+"""One record: what it says now, what the township did, every rev and what changed in it.
+
+Keys: t moves it on in the workflow (only the moves the service allows), p writes feedback
+and a public reply without a move, c adds a comment between staff, r reloads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from gridterm.i18n import t
+from gridterm.staff.base import ReportsWorkerErrors
+from gridterm.model import field_label
+from gridterm.staff import text
+from gridterm.staff.diff import diff, show
+from gridterm.staff.widgets import StaffHeader
+from gridterm.widgets.footer import AppFooter
+
+
+def leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    """(path, value) of every leaf of the data, in order; empty values are left out."""
+    if isinstance(value, dict):
+        out: list[tuple[str, Any]] = []
+        for key, sub in value.items():
+            out.extend(leaves(sub, f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        out = []
+        for i, sub in enumerate(value):
+            out.extend(leaves(sub, f"{path}[{i}]"))
+        return out
+    if value is None or value == "" or value == [] or value == {}:
+        return []
+    return [(path, value)]
+
+
+def label_of(path: str) -> str:
+    return field_label(path) if path else path
+
+
+def history_lines(revs: list[dict], now) -> list[Text]:
+    """Each rev's heading, then what changed from the rev before it."""
+    lines: list[Text] = []
+    previous: dict | None = None
+    for rev in sorted(revs, key=lambda r: r["rev"]):
+        when = text.full_time(rev.get("received_at") or rev.get("updated_at"), now)
+        lines.append(
+            Text(t("staff.detail.rev", rev=rev["rev"], when=when, device=rev.get("device") or ""),
+                 style="bold")
+        )
+        if previous is None:
+            lines.append(Text("  " + t("staff.detail.first_rev", count=len(leaves(rev["data"])))))
+        else:
+            changes = diff(previous, rev["data"])
+            if not changes:
+                lines.append(Text("  " + t("staff.detail.no_change")))
+            for change in changes:
+                name = label_of(change.path)
+                if change.op == "added":
+                    line = Text("  + ", style="green")
+                    line.append(t("staff.diff.added", field=name, new=show(change.new)))
+                elif change.op == "removed":
+                    line = Text("  - ", style="red")
+                    line.append(t("staff.diff.removed", field=name, old=show(change.old)))
+                else:
+                    line = Text("  ~ ", style="yellow")
+                    line.append(
+                        t("staff.diff.changed", field=name, old=show(change.old, 30),
+                          new=show(change.new, 30))
+                    )
+                lines.append(line)
+        previous = rev["data"]
+    return lines
+
+
+def event_lines(events: list[dict], now) -> list[Text]:
+    lines: list[Text] = []
+    for event in events:
+        when = text.full_time(event.get("at"), now)
+        who = event.get("actor") or ""
+        if event.get("comment"):
+            head = t("staff.event.comment", when=when, who=who, text=event["comment"])
+        elif event.get("to_status"):
+            head = t(
+                "staff.event.move",
+                when=when,
+                who=who,
+                frm=text.status_text(event.get("from_status")) or "—",
+                to=text.status_text(event.get("to_status")),
+            )
+        else:
+            head = t("staff.event.reply", when=when, who=who)
+        lines.append(Text(head))
+        for key in ("reason", "feedback", "public_reply"):
+            if event.get(key):
+                lines.append(Text("    " + t(f"staff.event.{key}", text=event[key])))
+    return lines
+
+
+class DetailScreen(ReportsWorkerErrors, Screen):
+    CSS_PATH = "detail.tcss"
+    BINDINGS = [
+        Binding("t", "transition", "staff.key.transition", id="staff.detail.transition"),
+        Binding("p", "reply", "staff.key.reply", id="staff.detail.reply"),
+        Binding("c", "comment", "staff.key.comment", id="staff.detail.comment"),
+        Binding("r", "reload", "staff.key.refresh", id="staff.detail.refresh"),
+    ]
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.record: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        yield StaffHeader("staff.detail.title")
+        with VerticalScroll(id="dt-body"):
+            yield Static(t("staff.detail.loading"), id="dt-facts")
+            yield Static(t("staff.detail.section.data"), classes="section-title")
+            yield Static("", id="dt-data")
+            yield Static(t("staff.detail.section.history"), classes="section-title")
+            yield Static("", id="dt-history")
+            yield Static(t("staff.detail.section.events"), classes="section-title")
+            yield Static("", id="dt-events")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#dt-body").focus()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="detail-load", exit_on_error=False)
+    def load(self) -> None:
+        with self.app.api() as api:
+            record = api.record(self.record_id)
+        self.app.call_from_thread(self.show_record, record)
+
+    def show_record(self, record: dict) -> None:
+        self.record = record
+        now = self.app.now()
+        facts = Text()
+        facts.append(
+            f"{text.kind_short(record['kind'])} · {text.status_text(record.get('status'))}",
+            style="bold",
+        )
+        if record.get("overdue"):
+            facts.append(" " + t("staff.flag.overdue"), style="bold red")
+        rows = [
+            ("staff.fact.topic", text.topic(record)),
+            ("staff.fact.place", " · ".join(x for x in (record.get("village"), record.get("grid_name")) if x)),
+            ("staff.fact.officer", record.get("officer") or ""),
+            ("staff.fact.received", text.full_time(record.get("received_at"), now)),
+            ("staff.fact.due", text.full_time(record.get("due_at"), now)),
+            ("staff.fact.urgency", text.urgency_text(record.get("urgency"))),
+            ("staff.fact.receipts", ", ".join(record.get("receipt_numbers") or [])),
+            ("staff.fact.feedback", record.get("feedback") or ""),
+            ("staff.fact.public_reply", record.get("public_reply") or ""),
+            ("staff.fact.handled_by", record.get("handled_by") or ""),
+            (
+                "staff.fact.next",
+                ", ".join(text.status_text(s) for s in record.get("allowed_transitions") or [])
+                or t("staff.fact.next_none"),
+            ),
+        ]
+        for key, value in rows:
+            if value:
+                facts.append("\n" + t(key) + ": ", style="dim")
+                facts.append(str(value))
+        self.query_one("#dt-facts", Static).update(facts)
+        data = Text()
+        for path, value in leaves(record.get("data") or {}):
+            if data:
+                data.append("\n")
+            data.append(label_of(path) + ": ", style="dim")
+            data.append(show(value, 200))
+        self.query_one("#dt-data", Static).update(data)
+        self.query_one("#dt-history", Static).update(
+            Text("\n").join(history_lines(record.get("revs") or [], now))
+        )
+        events = event_lines(record.get("events") or [], now)
+        self.query_one("#dt-events", Static).update(
+            Text("\n").join(events) if events else Text(t("staff.detail.no_events"))
+        )
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_transition(self) -> None:
+        if self.record is None:
+            return
+        allowed = list(self.record.get("allowed_transitions") or [])
+        if not allowed:
+            self.notify(t("staff.transition.none"), severity="warning")
+            return
+        from gridterm.staff.screens.transition import TransitionDialog
+
+        self.app.push_screen(
+            TransitionDialog(allowed, title=t("staff.transition.title")),
+            lambda choice: choice and self.send("transition", choice),
+        )
+
+    def action_reply(self) -> None:
+        if self.record is None:
+            return
+        from gridterm.staff.screens.transition import TransitionDialog
+
+        self.app.push_screen(
+            TransitionDialog(
+                [],
+                title=t("staff.reply.title"),
+                feedback=self.record.get("feedback") or "",
+                public_reply=self.record.get("public_reply") or "",
+            ),
+            lambda choice: choice and self.send("feedback", choice),
+        )
+
+    def action_comment(self) -> None:
+        if self.record is None:
+            return
+        from gridterm.staff.screens.comment import CommentDialog
+
+        self.app.push_screen(
+            CommentDialog(), lambda text_: text_ and self.send("comment", {"text": text_})
+        )
+
+    @work(thread=True, group="detail-send", exit_on_error=False)
+    def send(self, what: str, fields: dict) -> None:
+        with self.app.api() as api:
+            if what == "transition":
+                record = api.transition(self.record_id, **fields)
+            elif what == "feedback":
+                record = api.feedback(self.record_id, **fields)
+            else:
+                record = api.comment(self.record_id, fields["text"])
+        self.app.call_from_thread(self._sent, what, record)
+
+    def _sent(self, what: str, record: dict) -> None:
+        self.show_record(record)
+        if what == "transition":
+            self.notify(t("staff.transition.done", status=text.status_text(record.get("status"))))
+        elif what == "feedback":
+            self.notify(t("staff.reply.done"))
+        else:
+            self.notify(t("staff.comment.done"))
