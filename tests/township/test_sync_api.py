@@ -426,3 +426,37 @@ def test_history_keeps_what_the_device_sent(live_service):
         assert row.body == model.canonical_json(model.wire_form(rec)).decode()
         assert row.device_id == dev.id and row.received_at is not None
         assert '"grid":""' in row.body  # as sent, before the service filled in the grid
+
+
+def test_pull_pages_across_updates_households_and_mediators(live_service, tmp_path):
+    from gridterm.township import admin
+
+    dev = live_service.enroll_device()
+    recs = [report(dev) for _ in range(3)]
+    results(dev.push(recs))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("村,户主\n石桥村,甲\n石桥村,乙\n石桥村,丙\n", "utf-8")
+    live_service.set_status(recs[0]["id"], "accepted")
+    with live_service.admin_session() as s:
+        admin.import_households(s, dev.grid_id, roster)
+        admin.add_mediator(s, dev.township_id, "李乡贤", "xiangxian")
+    live_service.set_status(recs[1]["id"], "assigned")
+    live_service.set_status(recs[0]["id"], "in_hand")  # a second change: one update, newest
+
+    got: dict[str, list] = {"updates": [], "households": [], "mediators": []}
+    cursor, pages = 0, 0
+    while True:
+        body = dev.pull(cursor, limit=2).json()
+        pages += 1
+        assert len(body["updates"]) + len(body["households"]) + len(body["mediators"]) <= 2
+        for key in got:
+            got[key].extend(body[key])
+        cursor = body["cursor"]
+        if not body["more"]:
+            break
+    assert pages == 3
+    assert sorted((u["id"], u["status"]) for u in got["updates"]) == sorted(
+        [(recs[0]["id"], "in_hand"), (recs[1]["id"], "assigned")]
+    )
+    assert sorted(h["head"] for h in got["households"]) == ["丙", "乙", "甲"]
+    assert [m["name"] for m in got["mediators"]] == ["李乡贤"]
