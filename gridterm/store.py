@@ -386,22 +386,23 @@ def _matches(rec: dict, kind: str | None, state: str | None) -> bool:
     return state_of(rec) == state
 
 
-def _moment(value: Any) -> datetime:
+def _instant(value: Any) -> float:
+    """Seconds since the epoch of an ISO 8601 time (offsets honoured; naive means UTC)."""
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
-        return datetime.min.replace(tzinfo=timezone.utc)
+        return float("-inf")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+    return moment.timestamp()
 
 
 def _oldest_first(rec: dict) -> tuple:
-    return (_moment(rec.get("updated_at")), rec.get("id", ""))
+    return (_instant(rec.get("updated_at")), rec.get("id", ""))
 
 
 def _created_order(rec: dict) -> tuple:
-    return (_moment(rec.get("created_at")), rec.get("id", ""))
+    return (_instant(rec.get("created_at")), rec.get("id", ""))
 
 
 def _shard_name(rec: dict) -> str:
