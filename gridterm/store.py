@@ -33,6 +33,7 @@ import re
 import tempfile
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +57,8 @@ HOUSEHOLD_SHARD = "households"
 TABLES = ("records", "meta", "drafts", "roster")
 REFERENCE_KINDS = ("templates", "households", "mediators")
 STATES = ("unsent", "attention", "sent", "open")
+
+SHARD_CACHE_RECORDS = 20_000  # archived records kept parsed in memory (whole shards)
 
 _TMP_SUFFIX = ".gridterm-tmp"
 _CORRUPT = ".corrupt-"
@@ -488,7 +491,9 @@ class Store:
         self._meta = self._db.table("meta")
         self._drafts = self._db.table("drafts")
         self._roster = self._db.table("roster")
-        self._shards: dict[str, FileStorage] = {}
+        # Recently used shards stay parsed up to SHARD_CACHE_RECORDS; a query over a bigger
+        # archive streams through the rest instead of keeping years of history in memory.
+        self._shards: OrderedDict[str, FileStorage] = OrderedDict()
         self._index_storage: FileStorage | None = None
         self._reference_storage: FileStorage | None = None
         #: after ``recover=True`` salvaged a damaged file: {"copy", "records", "dropped"}
@@ -694,20 +699,21 @@ class Store:
             raise ValueError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
         with self._guard():
             hot = self._raw("records")
-            found = [r for r in hot.values() if _matches(r, kind, state)]
+            found = [_copy(r) for r in hot.values() if _matches(r, kind, state)]
             if archived:
                 names = self._shard_names()
                 if kind == "household":  # households live in their own shard
                     names = [n for n in names if n == HOUSEHOLD_SHARD]
                 elif kind is not None:
                     names = [n for n in names if n != HOUSEHOLD_SHARD]
+                seen: set[str] = set()
                 for name in names:
                     for rec_id, rec in self._shard(name).read().get("records", {}).items():
-                        if rec_id not in hot and _matches(rec, kind, state):
-                            found.append(rec)
-                found = list({r["id"]: r for r in found}.values())
+                        if rec_id not in hot and rec_id not in seen and _matches(rec, kind, state):
+                            seen.add(rec_id)
+                            found.append(_copy(rec))
             found.sort(key=_created_order)
-            return [_copy(r) for r in found]
+            return found
 
     def outbox(self) -> list[dict]:
         """Unsent and needs-attention records, oldest first (updated_at, then id)."""
@@ -901,6 +907,12 @@ class Store:
             folder = self._archive_dir(create=create)
             storage = self._load_file(folder / f"{name}.json")
             self._shards[name] = storage
+            held = sum(len(st.read().get("records", {})) for st in self._shards.values())
+            while held > SHARD_CACHE_RECORDS and len(self._shards) > 1:
+                _, dropped = self._shards.popitem(last=False)
+                held -= len(dropped.read().get("records", {}))
+        else:
+            self._shards.move_to_end(name)
         return storage
 
     def _index_file(self) -> FileStorage:

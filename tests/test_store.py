@@ -471,3 +471,17 @@ def test_leftover_temp_files_are_removed_at_open(data_dir):
     with Store.open(data_dir) as s:
         assert s.get(rec["id"]) == rec
     assert sorted(p.name for p in data_dir.iterdir()) == [HOT, "notes.txt", "store.lock"]
+
+
+def test_large_archive_queries_stream_through_shards(data_dir, monkeypatch):
+    months = iter(f"2026-{m:02d}-15T10:00:00+08:00" for m in range(1, 13))
+    monkeypatch.setattr(model, "now_iso", lambda: next(months))
+    monkeypatch.setattr(store_mod, "SHARD_CACHE_RECORDS", 2)
+    with Store.open(data_dir) as s:
+        recs = [_closed_report(s) for _ in range(5)]
+        assert s.archive() == 5
+    assert len(list((data_dir / "archive").glob("2026-*.json"))) == 5
+    with Store.open(data_dir) as s:
+        assert [r["id"] for r in s.query(archived=True)] == [r["id"] for r in recs]
+        assert len(s._shards) <= 2  # the rest were read and let go
+        assert all(s.get(r["id"]) == r for r in recs)
