@@ -294,6 +294,9 @@ def test_archive_moves_synced_and_closed_records_only(store, data_dir):
     assert set(households["records"]) == {household["id"]}
     assert store.get(done["id"]) == done
     assert store.archive() == 0
+    assert stat.S_IMODE(os.stat(data_dir / "archive").st_mode) == 0o700
+    for path in (data_dir / "archive").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
 def test_archived_records_are_found_after_reopen_and_only_on_request(data_dir):
@@ -485,3 +488,22 @@ def test_large_archive_queries_stream_through_shards(data_dir, monkeypatch):
         assert [r["id"] for r in s.query(archived=True)] == [r["id"] for r in recs]
         assert len(s._shards) <= 2  # the rest were read and let go
         assert all(s.get(r["id"]) == r for r in recs)
+
+
+def test_saves_from_several_threads_are_all_kept(data_dir):
+    import threading
+
+    with Store.open(data_dir) as s:
+        ids: list[str] = []
+
+        def work(n: int) -> None:
+            for i in range(20):
+                ids.append(s.create("report", report(place=f"{n}-{i}"))["id"])
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    with Store.open(data_dir) as s:
+        assert sorted(r["id"] for r in s.outbox()) == sorted(ids) and len(ids) == 60

@@ -153,3 +153,12 @@ def test_cli_refuses_then_recovers_with_the_flag(data_dir):
     ids = {item["id"] for item in json.loads(recovered.stdout)["records"]}
     assert ids and ids <= {r["id"] for r in saved}
     assert len(_copies(data_dir)) == 1
+
+
+def test_recover_on_a_healthy_store_changes_nothing(data_dir):
+    saved = _fill(data_dir, n=2)
+    before = (data_dir / HOT).read_bytes()
+    with Store.open(data_dir, recover=True) as s:
+        assert s.recovered is None
+        assert [s.get(r["id"]) for r in saved] == saved
+    assert (data_dir / HOT).read_bytes() == before
