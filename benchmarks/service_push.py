@@ -14,11 +14,9 @@ Targets on the 2-core reference machine: >= 2,000 records/s on SQLite, protocol 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from gridterm import model  # noqa: E402
 from gridterm.township import admin, db  # noqa: E402
 from gridterm.township.migrations import upgrade  # noqa: E402
-from tests.helpers.service import free_socket, fresh_database  # noqa: E402
+from tests.helpers.service import fresh_database, serve_process  # noqa: E402
 
 
 def make_records(n: int, device: str) -> list[dict]:
@@ -60,35 +58,6 @@ def make_records(n: int, device: str) -> list[dict]:
     return out
 
 
-@contextlib.contextmanager
-def serve(url: str):
-    sock = free_socket()  # find a free port; the server binds it again
-    port = sock.getsockname()[1]
-    sock.close()
-    env = {**os.environ, "GRIDTERM_LANG": "en"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gridterm", "serve", "--db", url, "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the service did not start") from None
-                time.sleep(0.05)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
 def enroll(url: str, base: str) -> dict:
     engine = db.make_engine(url)
     with db.write_session(db.session_factory(engine)) as s:
@@ -103,7 +72,7 @@ def enroll(url: str, base: str) -> dict:
 
 
 def push_over_http(url: str, n: int, batch: int) -> tuple[float, list[dict], dict]:
-    with serve(url) as base:
+    with serve_process(url) as base:
         device = enroll(url, base)
         records = make_records(n, device["device_id"])
         bodies = [

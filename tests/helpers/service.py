@@ -241,6 +241,52 @@ def start_service(db_url: str, **app_kwargs: Any) -> Iterator[LiveService]:
         service.close()
 
 
+@contextlib.contextmanager
+def serve_process(db_url: str, workers: int = 1, env: dict[str, str] | None = None):
+    """``gridterm serve`` in a subprocess on a free port; yields its base URL.
+
+    Ready when uvicorn says it is listening (its socket is bound, so requests queue in the
+    backlog until a worker takes them): read from its stderr, no polling.  Stopped with
+    SIGTERM at the end."""
+    import subprocess
+    import sys
+
+    sock = free_socket()  # a free port; the server binds it again once this one is closed
+    port = sock.getsockname()[1]
+    sock.close()
+    cmd = [sys.executable, "-m", "gridterm", "serve", "--db", db_url, "--port", str(port)]
+    cmd += ["--workers", str(workers)]
+    full_env = {**os.environ, "GRIDTERM_LANG": "en", **(env or {})}
+    proc = subprocess.Popen(
+        cmd, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        # One process says "Uvicorn running on" once it listens.  With several workers the
+        # parent binds and each worker listens after its own startup: wait for all of them,
+        # and let the first request retry a connect that lands a moment too early (httpx's
+        # own connect retries, with its backoff).
+        seen: list[str] = []
+        started = 0
+        for line in proc.stderr:
+            seen.append(line)
+            started += "Application startup complete" in line
+            if (workers == 1 and "Uvicorn running on" in line) or (
+                workers > 1 and started == workers
+            ):
+                break
+        else:
+            raise RuntimeError("gridterm serve exited:\n" + "".join(seen))
+        # Keep draining stderr so the server never blocks on a full pipe.
+        threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(transport=httpx.HTTPTransport(retries=3), timeout=60) as c:
+            assert c.get(f"{base}/healthz").status_code == 200
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 # --------------------------------------------------------------------------- databases
 
 
@@ -273,4 +319,4 @@ def fresh_database(kind: str, tmp_dir: str) -> Iterator[str]:
         admin_engine.dispose()
 
 
-__all__ = ["Device", "GridRef", "LiveService", "fresh_database", "start_service"]
+__all__ = ["Device", "GridRef", "LiveService", "fresh_database", "serve_process", "start_service"]

@@ -342,32 +342,11 @@ def test_records_are_never_logged(live_service, caplog):
 
 def test_gridterm_serve_with_two_workers(fresh_db_url, tmp_path):
     """The shell command, as township IT runs it: several processes on one database."""
-    import os
-    import subprocess
-    import sys
-    import time
     from concurrent.futures import ThreadPoolExecutor
 
-    from tests.helpers.service import LiveService, free_socket
+    from tests.helpers.service import LiveService, serve_process
 
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    env = {**os.environ, "GRIDTERM_LANG": "en", "GRIDTERM_DATA_DIR": str(tmp_path)}
-    cmd = [sys.executable, "-m", "gridterm", "serve", "--db", fresh_db_url]
-    cmd += ["--port", str(port), "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # a separate process: poll /healthz until it answers
-            try:
-                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, "gridterm serve did not come up"
-                time.sleep(0.05)
+    with serve_process(fresh_db_url, workers=2, env={"GRIDTERM_DATA_DIR": str(tmp_path)}) as base:
         svc = LiveService(base, fresh_db_url, app=None)
         devices = [svc.enroll_device() for _ in range(3)]
         batches = [(dev, [household(dev, f"户{i}") for i in range(100)]) for dev in devices]
@@ -391,9 +370,6 @@ def test_gridterm_serve_with_two_workers(fresh_db_url, tmp_path):
             assert s.query(db.RecordRev).count() == 300
             assert s.query(db.Record).count() == 300
         svc.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_an_unexpected_error_is_a_json_500_logged_without_its_message(live_service, caplog, capfd):
