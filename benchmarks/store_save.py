@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000,100000")
     parser.add_argument("--saves", type=int, default=40, help="gridterm saves per size")
-    parser.add_argument("--opens", type=int, default=15, help="open + outbox samples per size")
+    parser.add_argument("--opens", type=int, default=25, help="open + outbox samples per size")
     parser.add_argument("--dir", help="work folder (default: a temporary one, removed after)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
