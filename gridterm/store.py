@@ -569,7 +569,8 @@ class Store:
     def _migrate(self, force_write: bool = False) -> None:
         tables = self._hot.read()
         meta = tables.setdefault("meta", {})
-        version = meta.get("schema_version", {}).get("value", 0)
+        doc = meta.get("schema_version")
+        version = doc.get("value", 0) if isinstance(doc, dict) else 0
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise StoreTooNew(version=version, supported=SCHEMA_VERSION)
         for target in range(version + 1, SCHEMA_VERSION + 1):
@@ -745,8 +746,10 @@ class Store:
             hot = self._raw("records")
             by_id: dict[str, dict] = {}
             for result in results:
-                rid = result.get("id")
-                if rid in hot and (rid not in by_id or result["rev"] >= by_id[rid]["rev"]):
+                rid, rev = result.get("id"), result.get("rev")
+                if not isinstance(rev, int) or isinstance(rev, bool) or rid not in hot:
+                    continue
+                if rid not in by_id or rev >= by_id[rid]["rev"]:
                     by_id[rid] = result
             if not by_id:
                 return 0
@@ -945,7 +948,7 @@ class Store:
 
     def _meta_value(self, key: str, default: Any = None) -> Any:
         doc = self._raw("meta").get(key)
-        return default if doc is None else doc.get("value", default)
+        return doc.get("value", default) if isinstance(doc, dict) else default
 
     def meta_get(self, key: str, default: Any = None) -> Any:
         with self._guard():
@@ -1005,7 +1008,9 @@ class Store:
 
     def _reference_list(self, kind: str) -> list[dict]:
         table = self._reference().read().get(kind, {})
-        return [_copy(item) for _, item in sorted(table.items(), key=lambda kv: int(kv[0]))]
+        return [
+            _copy(item) for _, item in sorted(table.items(), key=lambda kv: (len(kv[0]), kv[0]))
+        ]
 
     def templates(self) -> list[dict]:
         with self._guard():
