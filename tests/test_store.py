@@ -507,3 +507,14 @@ def test_saves_from_several_threads_are_all_kept(data_dir):
             th.join()
     with Store.open(data_dir) as s:
         assert sorted(r["id"] for r in s.outbox()) == sorted(ids) and len(ids) == 60
+
+
+def test_reference_keeps_the_order_it_was_given(data_dir):
+    items = [{"id": f"t{i}", "version": 1} for i in range(12)]
+    with Store.open(data_dir) as s:
+        s.save_reference("templates", items)
+        s.save_reference("templates", items[::-1])
+    with Store.open(data_dir) as s:
+        assert s.templates() == items[::-1]
+        with pytest.raises(ValueError):
+            s.save_reference("people", [])
