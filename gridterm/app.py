@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -134,12 +135,22 @@ class GridtermApp(App[int]):
     sync_worker: Any = None
 
     def on_mount(self) -> None:
-        from gridterm.sync_worker import SyncWorker
-
-        self.sync_worker = SyncWorker(self)
-        self.sync_worker.start()
+        # Sync starts just after the first screen is up, not before it.
+        self.set_timer(1.0, self._load_sync_worker)
         # A visit cut off by a kill or a flat battery: offer to carry on where it stopped.
         self.call_after_refresh(_offer_visit_resume, self)
+
+    @work(thread=True, group="sync-import")
+    def _load_sync_worker(self) -> None:
+        # The sync client brings httpx (~0.4 s to import on a slow machine): import it off the
+        # UI thread so the first screen does not wait for it.
+        from gridterm.sync_worker import SyncWorker
+
+        self.call_from_thread(self._start_sync_worker, SyncWorker)
+
+    def _start_sync_worker(self, worker_class: type) -> None:
+        self.sync_worker = worker_class(self)
+        self.sync_worker.start()
 
     def action_sync_now(self) -> None:
         """ctrl+y: sync now, without waiting for the background schedule."""

@@ -59,20 +59,31 @@ def _day(iso: str | None) -> str:
     return (iso or "")[:10]
 
 
-def summarize(store, today: date, horizon_days: int = 0) -> HomeSummary:
-    """Everything Home shows.  Reads the archive too (call it from a worker thread)."""
+LAST_VISITS = "home_last_visit"  # meta: {household id: time of its latest visit}
+FEEDBACK_SEEN = "home_feedback"  # meta: [[record id, status_at]] newest first, at most 50
+
+
+def summarize(store, today: date) -> HomeSummary:
+    """Everything Home shows, without reading the archive beyond the households.
+
+    Visits and township replies leave the hot file only once synced and closed; what Home
+    needs of them (each household's latest visit, the latest replies) is remembered in two
+    small meta entries as they pass through the hot file, so start-up never pays for years
+    of history (reading it costs a device with 50,000 records several times the memory).
+    Call it from a worker thread: it may save those two entries.
+    """
     out = HomeSummary()
     today_s = today.isoformat()
     rules = visit_rules(store)
-    records = store.query(archived=True)
-    last_visit: dict[str, str] = {}
-    households: list[dict] = []
-    for record in records:
+    households = store.query(kind="household", archived=True)
+    last_visit: dict[str, str] = dict(store.meta_get(LAST_VISITS) or {})
+    remembered = {rid: at for rid, at in store.meta_get(FEEDBACK_SEEN) or []}
+    before = (dict(last_visit), dict(remembered))
+    hot_feedback: dict[str, dict] = {}
+    for record in store.query():
         kind = record.get("kind")
         data = record.get("data") or {}
-        if kind == "household":
-            households.append(record)
-        elif kind == "visit":
+        if kind == "visit":
             when = data.get("visited_at") or record.get("created_at", "")
             hid = data.get("household_id", "")
             if when > last_visit.get(hid, ""):
@@ -97,7 +108,8 @@ def summarize(store, today: date, horizon_days: int = 0) -> HomeSummary:
                 out.follow_ups_due += sum(1 for d in pending if d <= today_s)
                 out.cases.append(CaseDue(record, nxt, is_due))
         if record.get("status_at"):
-            out.feedback.append(record)
+            hot_feedback[record["id"]] = record
+            remembered[record["id"]] = record["status_at"]
     out.households = len(households)
     for household in households:
         last = last_visit.get(household["id"])
@@ -119,9 +131,16 @@ def summarize(store, today: date, horizon_days: int = 0) -> HomeSummary:
     out.outbox = len(outbox)
     out.attention = sum(1 for r in outbox if r.get("sync_error"))
     out.last_sync = store.meta_get("last_sync_ok")
-    out.feedback.sort(key=lambda r: (r.get("status_at", ""), r.get("seq") or 0), reverse=True)
     seen = store.meta_get("feedback_seen_at") or ""
-    out.new_feedback = sum(1 for r in out.feedback if r.get("status_at", "") > seen)
+    newest = sorted(remembered.items(), key=lambda pair: pair[1], reverse=True)[:50]
+    out.new_feedback = sum(1 for _, at in newest if at > seen)
+    for rid, _at in newest[:3]:
+        record = hot_feedback.get(rid) or store.get(rid)
+        if record is not None:
+            out.feedback.append(record)
+    remembered = dict(newest)
+    if (last_visit, remembered) != before:
+        store.meta_update({LAST_VISITS: last_visit, FEEDBACK_SEEN: [list(p) for p in newest]})
     return out
 
 

@@ -71,7 +71,8 @@ class HomeScreen(GridScreen):
         self.query_one("#home-due", DataTable).focus()
 
     def refresh_data(self) -> None:
-        self.load()
+        # After the frame is drawn: the header and menu show at once, the lists follow.
+        self.call_after_refresh(self.load)
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:

@@ -19,7 +19,7 @@ from gridterm.widgets.record_text import (
     tags_text,
 )
 
-SHOWN = 50  # rows drawn per keystroke; the count line says how many matched in all
+SHOWN = 25  # rows drawn per keystroke (a screen's worth); the count says how many matched
 
 
 def load_households(store) -> dict[str, dict]:

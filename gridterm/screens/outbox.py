@@ -57,7 +57,8 @@ class OutboxScreen(GridScreen):
     def load(self) -> None:
         store = self.app.store
         outbox = store.outbox()
-        sent = store.query(state="sent", archived=True)
+        # Sent records that were archived are read from disk only when asked for (key 3).
+        sent = store.query(state="sent", archived=self.view == "sent")
         sent.sort(key=lambda r: r.get("updated_at", ""), reverse=True)
         rows = {
             "queued": [r for r in outbox if not r.get("sync_error")],
@@ -99,6 +100,8 @@ class OutboxScreen(GridScreen):
     def action_view(self, view: str) -> None:
         self.view = view
         self.show()
+        if view == "sent":
+            self.load()
 
     @on(DataTable.RowHighlighted, "#ob-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
