@@ -115,7 +115,9 @@ def run(args: argparse.Namespace) -> int:
     from gridterm.township import admin, db
     from gridterm.township.migrations import current_revision
 
-    url = db.normalize_url(args.db) if args.db else db.default_db_url()
+    url = (
+        db.normalize_url(args.db) if args.db else db.default_db_url(getattr(args, "data_dir", None))
+    )
     engine = open_database(url)
     try:
         if args.op == "migrate":

@@ -28,7 +28,9 @@ def run(args: argparse.Namespace) -> int:
     from gridterm.commands.admin import open_database
     from gridterm.township import db
 
-    url = db.normalize_url(args.db) if args.db else db.default_db_url()
+    url = (
+        db.normalize_url(args.db) if args.db else db.default_db_url(getattr(args, "data_dir", None))
+    )
     engine = open_database(url)  # migrates; a clear error if the database cannot be reached
     engine.dispose()
     shown = db.make_url_safe(url)

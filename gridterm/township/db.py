@@ -298,14 +298,15 @@ class Household(Base):
 # --------------------------------------------------------------------------- engines
 
 
-def default_db_url() -> str:
-    """``GRIDTERM_DB``, else SQLite at ``<data dir>/township.db``."""
+def default_db_url(data_folder: str | None = None) -> str:
+    """``GRIDTERM_DB``, else SQLite at ``<data folder>/township.db`` (``--data-dir``, else
+    ``GRIDTERM_DATA_DIR``, else the platform's user data folder)."""
     env = os.environ.get("GRIDTERM_DB")
     if env:
         return normalize_url(env)
     from gridterm.paths import data_dir, ensure_private_dir
 
-    folder = ensure_private_dir(data_dir())
+    folder = ensure_private_dir(data_dir(data_folder))
     return f"sqlite:///{folder / 'township.db'}"
 
 

@@ -191,3 +191,13 @@ def test_templates_and_mediators_reach_the_devices_with_pull(
         # The tree lists the device with its id, so it can be revoked.
         listing = admin_cli("list")
         assert listing.strip().endswith(f"[{enrolled['device_id']}]")
+
+
+def test_default_database_is_in_the_data_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GRIDTERM_DB", raising=False)
+    folder = tmp_path / "data"
+    assert main(["--lang", "en", "--data-dir", str(folder), "admin", "township", "add", "镇"]) == 0
+    township = capsys.readouterr().out.splitlines()[-1]
+    assert (folder / "township.db").exists()
+    got = rows(f"sqlite:///{folder / 'township.db'}", select(db.Township.id))
+    assert [r[0] for r in got] == [township]
