@@ -35,6 +35,7 @@ import ssl
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -476,6 +477,60 @@ def _reference_key(kind: str, item: dict) -> str:
     return str(item.get("id"))
 
 
+PUSH_FLUSH_RESULTS = 2000
+PUSH_FLUSH_SECONDS = 3.0
+PULL_FLUSH_ITEMS = 5000
+REFERENCE_KINDS = ("templates", "households", "mediators")
+
+
+class _PullBatch:
+    """Pages received but not yet in the store, and the cursor that goes with them."""
+
+    def __init__(self, client: SyncClient, cursor: int) -> None:
+        self.client = client
+        self.saved_cursor = cursor
+        self.cursor = cursor
+        self.updates: list[dict] = []
+        self.held: dict[str, dict[str, dict]] = {}  # kind -> key -> item, loaded when needed
+        self.dirty: set[str] = set()
+        self.items = 0
+
+    def add(self, page: dict, result: PullResult, *, fresh: bool) -> None:
+        updates = [u for u in page.get("updates") or [] if isinstance(u, dict)]
+        self.updates.extend(updates)
+        result.updates += len(updates)
+        self.items += len(updates)
+        for kind in REFERENCE_KINDS:
+            items = [item for item in page.get(kind) or [] if isinstance(item, dict)]
+            if fresh:
+                # The first page of a pull from the beginning replaces what we held.
+                self.held[kind] = {}
+                self.dirty.add(kind)
+            if not items:
+                continue
+            if kind not in self.held:
+                # The feed carries what changed since the cursor: merge by id.
+                self.held[kind] = {_reference_key(kind, i): i for i in self.client._reference(kind)}
+            for item in items:
+                self.held[kind][_reference_key(kind, item)] = item
+            self.dirty.add(kind)
+            self.items += len(items)
+            setattr(result, kind, getattr(result, kind) + len(items))
+
+    def flush(self) -> None:
+        store = self.client.store
+        if self.updates:
+            store.apply_updates(self.updates)
+            self.updates = []
+        for kind in sorted(self.dirty):
+            store.save_reference(kind, list(self.held[kind].values()))
+        self.dirty.clear()
+        self.items = 0
+        if self.cursor != self.saved_cursor:
+            store.meta_set("cursor", self.cursor)
+            self.saved_cursor = self.cursor
+
+
 class SyncClient:
     """Push and pull for one enrolled store.  Use as a context manager (it owns a client)."""
 
@@ -530,6 +585,15 @@ class SyncClient:
         return [rec for rec in self.store.outbox() if needs_sending(rec)]
 
     def push(self) -> PushResult:
+        """Send the queue, oldest first, in batches; record the service's answers.
+
+        Answers are recorded by a writer thread while the next batch travels, one store
+        write (one ``mark_synced``) for every ``PUSH_FLUSH_RESULTS`` answers or
+        ``PUSH_FLUSH_SECONDS``, whichever comes first: a store write costs in proportion to
+        the queue, so a big queue costs a handful of writes, not one per batch.  Whatever
+        happens, the answers received are recorded before this returns or raises.  (A crash
+        before an answer is recorded only means that batch is sent again: ``unchanged``.)
+        """
         result = PushResult()
         records = self.pending()
         total = len(records)
@@ -537,36 +601,59 @@ class SyncClient:
         if not records:
             return result
         wires = [self.store.wire(rec) for rec in records]
-        for batch, batch_wires in _batches(records, wires, self.config.batch_size):
-            if self.should_stop():
-                raise SyncCancelled()
-            results = self._push_batch(batch_wires)
-            by_key = {(r.get("id"), r.get("rev")): r for r in results if isinstance(r, dict)}
-            applied = []
-            for rec in batch:
-                r = by_key.get((rec["id"], rec["rev"]))
-                if r is None:
-                    continue  # not answered for: stays in the outbox for the next pass
-                outcome = r.get("result")
-                entry = {
-                    "id": rec["id"],
-                    "rev": rec["rev"],
-                    "result": outcome,
-                    "error": r.get("error"),
-                }
-                applied.append(entry)
-                if outcome == "stored":
-                    result.stored += 1
-                elif outcome == "unchanged":
-                    result.unchanged += 1
-                else:
-                    result.attention.append(entry)
-            if applied:
-                self.store.mark_synced(applied)
-            result.sent += len(batch)
-            result.batches += 1
-            self._progress("push", result.sent, total)
+        received: list[dict] = []
+        writing: Future | None = None
+        last_write = time.monotonic()
+        with ThreadPoolExecutor(1, thread_name_prefix="gridterm-sync-write") as writer:
+            try:
+                for batch, batch_wires in _batches(records, wires, self.config.batch_size):
+                    if self.should_stop():
+                        raise SyncCancelled()
+                    answers = self._push_batch(batch_wires)
+                    received.extend(self._tally(batch, answers, result))
+                    due = (
+                        len(received) >= PUSH_FLUSH_RESULTS
+                        or time.monotonic() - last_write >= PUSH_FLUSH_SECONDS
+                    )
+                    if received and due and (writing is None or writing.done()):
+                        if writing is not None:
+                            writing.result()
+                        writing = writer.submit(self.store.mark_synced, received)
+                        received = []
+                        last_write = time.monotonic()
+                    result.sent += len(batch)
+                    result.batches += 1
+                    self._progress("push", result.sent, total)
+            finally:
+                if writing is not None:
+                    writing.result()
+                if received:
+                    self.store.mark_synced(received)
         return result
+
+    @staticmethod
+    def _tally(batch: list[dict], answers: list[dict], result: PushResult) -> list[dict]:
+        by_key = {(a.get("id"), a.get("rev")): a for a in answers if isinstance(a, dict)}
+        applied = []
+        for rec in batch:
+            answer = by_key.get((rec["id"], rec["rev"]))
+            if answer is None:
+                continue  # not answered for: stays in the outbox for the next pass
+            outcome = answer.get("result")
+            entry = {
+                "id": rec["id"],
+                "rev": rec["rev"],
+                "result": outcome,
+                "error": answer.get("error"),
+            }
+            applied.append(entry)
+            if outcome == "stored":
+                result.stored += 1
+            elif outcome == "unchanged":
+                result.unchanged += 1
+            else:
+                result.attention.append(entry)
+        return applied
 
     def _push_batch(self, wires: list[bytes]) -> list[dict]:
         body = b'{"records":[' + b",".join(wires) + b"]}"
@@ -586,59 +673,53 @@ class SyncClient:
     # -- pull ---------------------------------------------------------------------
 
     def pull(self) -> PullResult:
-        result = PullResult()
-        cursor = self.store.meta_get("cursor") or 0
-        while True:
-            response = self.sender.request(
-                "GET",
-                f"{self.base}{API}/sync/pull",
-                params={"cursor": cursor, "limit": self.config.page_limit},
-            )
-            if response.status_code == 410:
-                if cursor == 0 or result.full:
-                    raise ServiceRefused(status=410, detail=_detail(response)[0])
-                # The service no longer keeps changes that old: start over from the beginning.
-                result.full = True
-                result.pages = 0
-                cursor = 0
-                self.store.meta_set("cursor", 0)
-                continue
-            self._check(response)
-            page = _json(response)
-            self._apply_page(page, result, fresh=cursor == 0 and result.pages == 0)
-            new_cursor = page.get("cursor", cursor)
-            if not isinstance(new_cursor, int) or isinstance(new_cursor, bool):
-                raise SyncError("sync.bad_answer", status=response.status_code)
-            # Saved only now that the page is in the store: a crash before this line means
-            # the page is asked for (and applied, harmlessly) again.
-            if new_cursor != cursor:
-                self.store.meta_set("cursor", new_cursor)
-            result.pages += 1
-            result.cursor = new_cursor
-            self._progress("pull", result.updates + result.households, 0)
-            if not page.get("more"):
-                return result
-            if new_cursor == cursor:
-                raise SyncError("sync.bad_answer", status=response.status_code)
-            cursor = new_cursor
+        """Fetch the township's changes since the saved cursor, page by page, while ``more``.
 
-    def _apply_page(self, page: dict, result: PullResult, *, fresh: bool) -> None:
-        updates = page.get("updates") or []
-        if updates:
-            self.store.apply_updates(updates)
-            result.updates += len(updates)
-        for kind in ("templates", "households", "mediators"):
-            items = [item for item in page.get(kind) or [] if isinstance(item, dict)]
-            if not items and not fresh:
-                continue
-            # The feed carries what changed since the cursor: merge by id into what we hold,
-            # except on the first page of a pull from the beginning, which starts afresh.
-            merged = {} if fresh else {_reference_key(kind, i): i for i in self._reference(kind)}
-            for item in items:
-                merged[_reference_key(kind, item)] = item
-            if items or fresh and self._reference(kind):
-                self.store.save_reference(kind, list(merged.values()))
-            setattr(result, kind, getattr(result, kind) + len(items))
+        Pages are applied to the store in groups (about ``PULL_FLUSH_ITEMS`` items at a
+        time, and whatever was received when the pull ends or fails), and the cursor of the
+        last page of a group is saved only after that group is in the store: a crash before
+        means those pages are asked for, and applied harmlessly, again.
+        """
+        result = PullResult()
+        pending = _PullBatch(self, self.store.meta_get("cursor") or 0)
+        cursor = pending.saved_cursor
+        try:
+            while True:
+                response = self.sender.request(
+                    "GET",
+                    f"{self.base}{API}/sync/pull",
+                    params={"cursor": cursor, "limit": self.config.page_limit},
+                )
+                if response.status_code == 410:
+                    if cursor == 0 or result.full:
+                        raise ServiceRefused(status=410, detail=_detail(response)[0])
+                    # The service no longer keeps changes that old: start from the beginning.
+                    pending.flush()
+                    result.full = True
+                    result.pages = 0
+                    cursor = 0
+                    pending = _PullBatch(self, 0)
+                    self.store.meta_set("cursor", 0)
+                    continue
+                self._check(response)
+                page = _json(response)
+                new_cursor = page.get("cursor", cursor)
+                if not isinstance(new_cursor, int) or isinstance(new_cursor, bool):
+                    raise SyncError("sync.bad_answer", status=response.status_code)
+                pending.add(page, result, fresh=cursor == 0 and result.pages == 0)
+                pending.cursor = new_cursor
+                result.pages += 1
+                result.cursor = new_cursor
+                if pending.items >= PULL_FLUSH_ITEMS:
+                    pending.flush()
+                self._progress("pull", result.updates + result.households, 0)
+                if not page.get("more"):
+                    return result
+                if new_cursor == cursor:
+                    raise SyncError("sync.bad_answer", status=response.status_code)
+                cursor = new_cursor
+        finally:
+            pending.flush()
 
     def _reference(self, kind: str) -> list[dict]:
         holder = getattr(self.store, "reference", self.store)
@@ -658,8 +739,7 @@ class SyncClient:
             )
             raise
         finished = now_iso()
-        self.store.meta_set("last_sync_ok", finished)
-        self.store.meta_set("last_sync_error", None)
+        self.store.meta_update({"last_sync_ok": finished, "last_sync_error": None})
         outbox = self.store.outbox()
         queue = sum(1 for rec in outbox if needs_sending(rec))
         return SyncSummary(

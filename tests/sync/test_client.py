@@ -248,7 +248,8 @@ class Spy:
         return call
 
 
-def test_pull_pages_while_more_and_saves_the_cursor_after_each_page(enrolled, fake):
+def test_pull_pages_while_more_and_saves_the_cursor_after_applying(enrolled, fake, monkeypatch):
+    monkeypatch.setattr(sync, "PULL_FLUSH_ITEMS", 2)  # apply every page on its own
     records = make_reports(enrolled, 5)
     with client(enrolled, fake) as c:
         c.push()
@@ -413,3 +414,14 @@ def test_reference_pages_are_merged_and_a_pull_from_the_start_replaces(enrolled,
     held = {h["id"]: h["village"] for h in enrolled.reference.households()}
     assert held == {"h1": "青山村", "h2": "新村", "h3": "青山村"}
     assert enrolled.reference.templates() == [{"id": "safety", "version": 2}]
+
+
+def test_small_pages_are_applied_together_then_the_cursor_saved(enrolled, fake):
+    records = make_reports(enrolled, 5)
+    fake.updates = [_update(i + 1, r["id"]) for i, r in enumerate(records)]
+    spy = Spy(enrolled)
+    with sync.SyncClient(spy, sync.SyncConfig(**FAST, page_limit=2), transport=fake.transport) as c:
+        assert c.pull().pages == 3
+    interesting = [c for c in spy.calls if c[0] in ("apply_updates", "meta_set")]
+    assert interesting == [("apply_updates", None), ("meta_set", "cursor")]
+    assert enrolled.get(records[0]["id"])["status"] == "accepted"
