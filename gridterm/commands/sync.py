@@ -53,7 +53,7 @@ class _Progress:
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
                 console=Console(stderr=True),
-                transient=True,
+                transient=self.tty,  # in a log (cron), leave the final bar as a record
             )
             self.progress.start()
         if phase not in self.tasks:

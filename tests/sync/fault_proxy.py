@@ -46,6 +46,7 @@ class FaultProxy:
         self.stall_seconds = stall_seconds
         self.retry_after = retry_after
         self.seen: Counter = Counter()
+        self.request_lines: list[str] = []
         self.enabled = True
         self.port = 0
         self._loop = asyncio.new_event_loop()
@@ -105,6 +106,13 @@ class FaultProxy:
                 await reader.read(self.rng.randint(1, 300))
                 return
             head, body = await self._read_message(reader)
+            request_line, _, rest = head.partition(b"\r\n")
+            self.request_lines.append(request_line.decode("latin-1"))
+            method, target, version = request_line.split(b" ", 2)
+            if target.startswith(b"http://"):
+                # Asked as an HTTP proxy: pass the request on in origin form.
+                target = b"/" + target.split(b"/", 3)[3] if target.count(b"/") >= 3 else b"/"
+                head = b" ".join((method, target, version)) + b"\r\n" + rest
             if mode == "stall":
                 await asyncio.sleep(self.stall_seconds)
                 return

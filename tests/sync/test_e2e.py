@@ -155,3 +155,38 @@ def test_cli_sync_with_the_service_down_exits_1_and_keeps_the_queue(tmp_path, ca
 def test_cli_sync_without_enrollment_is_a_config_problem(tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path / "dev"), "sync"]) == 2
     assert "gridterm enroll" in capsys.readouterr().err
+
+
+def test_proxies_from_the_environment_are_honoured(service, data_dir, monkeypatch):
+    from tests.sync.fault_proxy import FaultProxy
+
+    upstream = int(service.url.rsplit(":", 1)[1])
+    with FaultProxy(upstream, seed=0, weights={"pass": 1}) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        with enroll_store(service, data_dir) as store:
+            make_reports(store, 2)
+            assert sync.sync_once(store, config()).push.stored == 2
+    pushes = [line for line in proxy.request_lines if "/api/v1/sync/push" in line]
+    assert pushes and pushes[0].startswith(f"POST {service.url}/api/v1/sync/push")
+
+
+def test_a_ca_file_is_accepted(service, data_dir):
+    import certifi
+
+    with enroll_store(service, data_dir) as store:
+        make_reports(store, 1)
+        summary = sync.sync_once(store, config(ca_file=certifi.where()))
+        assert summary.push.stored == 1
+
+
+def test_a_big_queue_shows_a_progress_bar_on_stderr(service, tmp_path, capsys):
+    data = tmp_path / "dev"
+    with enroll_store(service, data) as store, store._hot.batch():
+        for i in range(250):
+            store.create("report", report_data(i))
+    assert main(["--data-dir", str(data), "sync"]) == 0
+    captured = capsys.readouterr()
+    assert "Sending" in captured.err and "250/250" in captured.err
+    assert "Sent 250" in captured.out
