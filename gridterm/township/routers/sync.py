@@ -246,7 +246,8 @@ def _prepare(raw: Any, index: int, device: DeviceIdentity, lang: str) -> Incomin
     owned = [k for k in model.SERVICE_OWNED if k in record]
     if owned:
         raise Rejected(t("service.push.service_owned", lang=lang, fields=", ".join(owned)))
-    record = model.wire_form(record)
+    for key in model.DEVICE_ONLY:
+        record.pop(key, None)
     if record.get("grid") in ("", None):
         record["grid"] = device.grid_id
     elif record["grid"] != device.grid_id:
@@ -302,7 +303,10 @@ def push_records(
     results: list[PushResult | None] = [None] * len(records)
 
     def settle(item: Incoming, result: str, error: str | None = None) -> None:
-        results[item.index] = PushResult(id=item.id, rev=item.rev, result=result, error=error)
+        # Built from values this module made: no need to validate them again.
+        results[item.index] = PushResult.model_construct(
+            id=item.id, rev=item.rev, result=result, error=error
+        )
 
     # 1. Validate each record on its own.
     incoming: list[Incoming] = []
