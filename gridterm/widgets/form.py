@@ -26,7 +26,6 @@ class Field(Vertical):
     Field { height: auto; margin: 0 1; }
     Field > Horizontal { height: auto; }
     Field .field-label { width: 14; color: $text-muted; }
-    Screen.-wide Field .field-label { width: 20; }
     Field Input { width: 1fr; background: $boost; }
     Field .field-error { color: $error; display: none; padding-left: 2; }
     Field.-invalid .field-error { display: block; }
