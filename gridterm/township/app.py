@@ -18,6 +18,8 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -146,6 +148,15 @@ def install_error_handlers(app: FastAPI) -> None:
         status = exc.status_code if 400 <= exc.status_code < 500 else exc.status_code
         detail = t(f"service.error.{code}", lang=_lang(request))
         return _error(status, code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_unavailable(request: Request, exc: Exception):
+        # The database is down, unreachable or busy past its timeout: a state that passes,
+        # so tell the client to come back (the sync client retries 503 with backoff).
+        log.warning("database unavailable (%s) on %s", type(exc).__name__, request.url.path)
+        detail = t("service.error.unavailable", lang=_lang(request))
+        return _error(503, "unavailable", detail, {"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

@@ -436,3 +436,17 @@ def test_pull_pages_across_updates_households_and_mediators(live_service, tmp_pa
     )
     assert sorted(h["head"] for h in got["households"]) == ["丙", "乙", "甲"]
     assert [m["name"] for m in got["mediators"]] == ["李乡贤"]
+
+
+def test_database_unavailable_is_503_with_retry_after(live_service):
+    from sqlalchemy.exc import OperationalError
+
+    def database_gone():
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    live_service.app.add_api_route("/test-db-gone", database_gone)
+    with httpx.Client(base_url=live_service.url) as c:
+        r = c.get("/test-db-gone")
+    assert r.status_code == 503
+    assert r.json()["code"] == "unavailable"
+    assert r.headers["Retry-After"] == "5"
