@@ -75,6 +75,11 @@ class FaultProxy:
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
+        # Finish what is still open (a stalled exchange) so no transport is left unclosed.
+        tasks = asyncio.all_tasks(self._loop)
+        for task in tasks:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
         self._server.close()
         self._loop.run_until_complete(self._server.wait_closed())
         self._loop.close()
