@@ -61,3 +61,35 @@ async def test_the_demo_app_shows_the_townships_replies(tmp_path):
             await pilot.pause()
             detail = str(app.screen.query_one("#fb-detail").render())
             assert done["feedback"] in detail and done["public_reply"] in detail
+
+
+@pytest.mark.timeout(120)
+def test_gridterm_demo_no_tui_serves_until_interrupted():
+    with tempfile.TemporaryDirectory() as data:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gridterm", "--data-dir", data, "demo", "--no-tui"],
+            env={**os.environ, "GRIDTERM_LANG": "en"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            lines = []
+            for line in proc.stdout:
+                lines.append(line)
+                if line.startswith("Serving until"):
+                    break
+            text = "".join(lines)
+            assert "Staff token:" in text, text + proc.stderr.read()
+            url = next(ln.split()[-1] for ln in lines if "Service URL:" in ln)
+            assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
+            assert proc.returncode == 0, err
+            assert "stopped" in err
+            with pytest.raises(httpx.ConnectError):
+                httpx.get(f"{url}/healthz", timeout=5)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
