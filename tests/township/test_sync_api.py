@@ -450,3 +450,21 @@ def test_database_unavailable_is_503_with_retry_after(live_service):
     assert r.status_code == 503
     assert r.json()["code"] == "unavailable"
     assert r.headers["Retry-After"] == "5"
+
+
+def test_a_new_rev_keeps_the_promised_time_limit_and_service_fields(live_service):
+    from gridterm.township import db
+
+    dev = live_service.enroll_device()
+    rec = report(dev)
+    results(dev.push([rec]))
+    live_service.set_status(rec["id"], "extended", feedback="延期至下周")
+    extended = db.utcnow().replace(microsecond=0) + __import__("datetime").timedelta(days=9)
+    with live_service.admin_session() as s:
+        s.get(db.Record, rec["id"]).due_at = extended
+    rev2 = {**rec, "rev": 2, "data": {**rec["data"], "description": "补充：两处电线裸露"}}
+    assert results(dev.push([rev2]))[0]["result"] == "stored"
+    with live_service.sessions() as s:
+        row = s.get(db.Record, rec["id"])
+        assert row.rev == 2 and "两处" in row.data["description"]
+        assert (row.status, row.feedback, row.due_at) == ("extended", "延期至下周", extended)

@@ -194,7 +194,7 @@ def _envelope_id(raw: Any) -> tuple[str, int | None]:
     rid = raw.get("id")
     rev = raw.get("rev")
     return (
-        rid if isinstance(rid, str) else "",
+        rid[:64] if isinstance(rid, str) else "",
         rev if isinstance(rev, int) and not isinstance(rev, bool) else None,
     )
 
@@ -556,9 +556,11 @@ def _upsert_current(session: Session, device: DeviceIdentity, stored: list[Incom
                 **_filter_columns(rec),
             }
         )
+    # due_at is not among them: the promised time limit is set when the township first
+    # receives a record, and after that only staff move it (an extension).
     device_owned = [
         *("kind", "rev", "officer_id", "device_id", "data", "receipts", "created_at"),
-        *("updated_at", "received_at", "due_at", "village", "category", "urgency", "search"),
+        *("updated_at", "received_at", "village", "category", "urgency", "search"),
     ]
     if session.get_bind().dialect.name == "postgresql":
         updates = ", ".join(f'"{name}" = excluded."{name}"' for name in device_owned)
