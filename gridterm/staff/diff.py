@@ -22,6 +22,11 @@ class Change:
 
 
 def _walk(old: Any, new: Any, path: str, out: list[Change]) -> None:
+    # A whole object added or removed: name each of its fields.
+    if old is MISSING and isinstance(new, dict):
+        old = {}
+    if new is MISSING and isinstance(old, dict):
+        new = {}
     if isinstance(old, dict) and isinstance(new, dict):
         for key in list(old) + [k for k in new if k not in old]:
             sub = f"{path}.{key}" if path else str(key)
@@ -44,7 +49,7 @@ def _walk(old: Any, new: Any, path: str, out: list[Change]) -> None:
     elif new is MISSING:
         if not _empty(old):
             out.append(Change("removed", path, old, None))
-    elif old != new:
+    elif old != new and not (_empty(old) and _empty(new)):
         out.append(Change("changed", path, old, new))
 
 

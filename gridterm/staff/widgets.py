@@ -38,4 +38,5 @@ class StaffHeader(Horizontal):
             )
         if extra:
             parts.append(extra)
-        self.query_one("#sh-status", Static).update(" · ".join(parts))
+        for status in self.query("#sh-status").results(Static):
+            status.update(" · ".join(parts))

@@ -103,7 +103,7 @@ async def test_list_shows_incoming_with_overdue_flag_and_filters(township, size)
         # o: overdue only
         await pilot.press("o")
         await until(pilot, lambda: listed(app) == [township.reports["lamp"]["id"]])
-        assert "overdue only" in screen_text(app)
+        assert "o overdue: only" in screen_text(app)
         await pilot.press("o")
         await open_list(pilot, 5)
         # k: kind cycles all -> report
@@ -138,6 +138,8 @@ async def test_detail_shows_what_changed_between_revs(township, size):
         assert "Place: 石桥村1组 → 石桥村2组" in history
         assert "Description: 围墙开裂 → 围墙开裂，有倒塌危险" in history
         assert "Reported" in screen_text(app)
+        data = str(screen.query_one("#dt-data").render())
+        assert "Category: Safety hazard" in data and "Urgency: Normal" in data  # labels, not codes
         assert_no_raw_keys(app)
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, IncomingScreen))
@@ -312,7 +314,12 @@ async def test_token_screen_refuses_a_wrong_token_then_remembers_a_good_one(town
 async def test_a_revoked_token_brings_back_the_token_screen(township, service):
     app = make_app(township, token="revoked-or-wrong")
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen), what="the token screen")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, LoginScreen) and "refused" in app.screen.message,
+            what="the token screen",
+        )
+        await pilot.pause()
         assert "refused" in str(app.screen.query_one("#lg-error").render())
 
 

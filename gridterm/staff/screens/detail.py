@@ -6,6 +6,7 @@ and a public reply without a move, c adds a comment between staff, r reloads.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
@@ -18,7 +19,8 @@ from textual.widgets import Static
 
 from gridterm.i18n import t
 from gridterm.staff.base import ReportsWorkerErrors
-from gridterm.model import field_label
+from gridterm.model import field_label, label
+from gridterm.receipts import display_number
 from gridterm.staff import text
 from gridterm.staff.diff import diff, show
 from gridterm.staff.widgets import StaffHeader
@@ -46,6 +48,34 @@ def label_of(path: str) -> str:
     return field_label(path) if path else path
 
 
+# Data fields whose values are vocabulary codes (gridterm/vocab.json): shown as labels.
+CODE_FIELDS = {
+    "category": "category",
+    "urgency": "urgency",
+    "dispute_type": "dispute_type",
+    "source": "source",
+    "outcome": "outcome",
+    "standing": "standing",
+    "tags": "tag",
+}
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
+
+
+def value_text(path: str, value: Any, width: int = 60, now=None) -> str:
+    """A data value as a person reads it: labels for codes, times without the ISO clutter."""
+    name = re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
+    group = CODE_FIELDS.get(name)
+    if group and isinstance(value, str):
+        return label(group, value)
+    if group and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return t("staff.list_sep").join(label(group, v) for v in value)
+    if isinstance(value, bool):
+        return t("staff.yes") if value else t("staff.no")
+    if isinstance(value, str) and ISO_TIME.match(value):
+        return text.full_time(value, now) if now is not None else value
+    return show(value, width)
+
+
 def history_lines(revs: list[dict], now) -> list[Text]:
     """Each rev's heading, then what changed from the rev before it."""
     lines: list[Text] = []
@@ -64,18 +94,17 @@ def history_lines(revs: list[dict], now) -> list[Text]:
                 lines.append(Text("  " + t("staff.detail.no_change")))
             for change in changes:
                 name = label_of(change.path)
+                old = value_text(change.path, change.old, 30, now)
+                new = value_text(change.path, change.new, 30, now)
                 if change.op == "added":
                     line = Text("  + ", style="green")
-                    line.append(t("staff.diff.added", field=name, new=show(change.new)))
+                    line.append(t("staff.diff.added", field=name, new=new))
                 elif change.op == "removed":
                     line = Text("  - ", style="red")
-                    line.append(t("staff.diff.removed", field=name, old=show(change.old)))
+                    line.append(t("staff.diff.removed", field=name, old=old))
                 else:
                     line = Text("  ~ ", style="yellow")
-                    line.append(
-                        t("staff.diff.changed", field=name, old=show(change.old, 30),
-                          new=show(change.new, 30))
-                    )
+                    line.append(t("staff.diff.changed", field=name, old=old, new=new))
                 lines.append(line)
         previous = rev["data"]
     return lines
@@ -145,6 +174,8 @@ class DetailScreen(ReportsWorkerErrors, Screen):
         self.app.call_from_thread(self.show_record, record)
 
     def show_record(self, record: dict) -> None:
+        if not self.is_attached:
+            return  # closed (escape) while the record was on its way
         self.record = record
         now = self.app.now()
         facts = Text()
@@ -161,7 +192,10 @@ class DetailScreen(ReportsWorkerErrors, Screen):
             ("staff.fact.received", text.full_time(record.get("received_at"), now)),
             ("staff.fact.due", text.full_time(record.get("due_at"), now)),
             ("staff.fact.urgency", text.urgency_text(record.get("urgency"))),
-            ("staff.fact.receipts", ", ".join(record.get("receipt_numbers") or [])),
+            (
+                "staff.fact.receipts",
+                ", ".join(display_number(n) for n in record.get("receipt_numbers") or []),
+            ),
             ("staff.fact.feedback", record.get("feedback") or ""),
             ("staff.fact.public_reply", record.get("public_reply") or ""),
             ("staff.fact.handled_by", record.get("handled_by") or ""),
@@ -181,7 +215,7 @@ class DetailScreen(ReportsWorkerErrors, Screen):
             if data:
                 data.append("\n")
             data.append(label_of(path) + ": ", style="dim")
-            data.append(show(value, 200))
+            data.append(value_text(path, value, 200, now))
         self.query_one("#dt-data", Static).update(data)
         self.query_one("#dt-history", Static).update(
             Text("\n").join(history_lines(record.get("revs") or [], now))

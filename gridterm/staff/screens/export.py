@@ -61,6 +61,7 @@ class ExportDialog(ReportsWorkerErrors, ModalScreen[str | None]):
                 Option(t("staff.export.xlsx"), id="xlsx"),
                 Option(t("staff.export.csv"), id="csv"),
                 id="ex-format",
+                compact=True,
             )
             yield Static(t("staff.export.file"), classes="field-label")
             yield Input(id="ex-path", compact=True)

@@ -34,12 +34,12 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
     BINDINGS = [
         Binding("space", "mark", "staff.key.mark", id="staff.list.mark"),
         Binding("a", "act", "staff.key.act", id="staff.list.act"),
-        Binding("k", "cycle('kind')", "staff.key.kind", id="staff.list.kind"),
-        Binding("s", "cycle('status')", "staff.key.status", id="staff.list.status"),
-        Binding("g", "cycle('grid')", "staff.key.grid", id="staff.list.grid"),
-        Binding("o", "cycle('overdue')", "staff.key.overdue", id="staff.list.overdue"),
+        Binding("k", "cycle('kind')", "staff.key.kind", show=False, id="staff.list.kind"),
+        Binding("s", "cycle('status')", "staff.key.status", show=False, id="staff.list.status"),
+        Binding("g", "cycle('grid')", "staff.key.grid", show=False, id="staff.list.grid"),
+        Binding("o", "cycle('overdue')", "staff.key.overdue", show=False, id="staff.list.overdue"),
         Binding("f", "search", "staff.key.search", id="staff.list.search"),
-        Binding("x", "clear_filters", "staff.key.clear", id="staff.list.clear"),
+        Binding("x", "clear_filters", "staff.key.clear", show=False, id="staff.list.clear"),
         Binding("r", "refresh", "staff.key.refresh", id="staff.list.refresh"),
         Binding("n", "more", "staff.key.more", id="staff.list.more"),
         Binding("e", "export", "staff.key.export", id="staff.list.export"),
@@ -81,10 +81,10 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
     def _widths(self) -> dict[str, int]:
         width = self.app.size.width
         place = 8 if width < 100 else 14
-        fixed = {"kind": 7, "received": 11, "place": place, "urgency": 6}
+        fixed = {"kind": 7, "received": 11, "place": place, "urgency": 7}
         fixed.update({"status": 9, "overdue": 4})
         # Each column has one cell of padding each side; the scrollbar takes two.
-        topic = max(10, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2)
+        topic = max(10, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 4)
         return {**fixed, "topic": topic}
 
     def _columns(self) -> None:
@@ -112,15 +112,20 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
     def filter_text(self) -> str:
         f = self.filters
         every = t("staff.filter.all")
+        kind = text.kind_short(f["kind"]) if f["kind"] else every
+        status = text.status_text(f["status"]) if f["status"] else every
+        grid = self._grid_name(f["grid"]) if f["grid"] else every
+        overdue = t("staff.filter.only") if f["overdue"] else t("staff.filter.any")
         parts = [
-            t("staff.filter.kind", value=text.kind_short(f["kind"]) if f["kind"] else every),
-            t("staff.filter.status", value=text.status_text(f["status"]) if f["status"] else every),
-            t("staff.filter.grid", value=self._grid_name(f["grid"]) if f["grid"] else every),
+            t("staff.filter.keys_kind", value=kind),
+            t("staff.filter.keys_status", value=status),
+            t("staff.filter.keys_grid", value=grid),
+            t("staff.filter.keys_overdue", value=overdue),
         ]
-        if f["overdue"]:
-            parts.append(t("staff.filter.overdue_only"))
         if f["q"]:
             parts.append(t("staff.filter.q", value=f["q"]))
+        if any(f.values()):
+            parts.append(t("staff.filter.clear_hint"))
         return " · ".join(parts)
 
     def show_filters(self) -> None:
@@ -196,9 +201,12 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
     def _signed_in(self, me: dict, grids: list[dict]) -> None:
         self.app.me = me
         self.app.grids = grids
-        self.query_one(StaffHeader).show_status()
+        if self.is_attached:
+            self.query_one(StaffHeader).show_status()
 
     def _loaded(self, page: dict, offset: int) -> None:
+        if not self.is_attached:
+            return  # the screen was closed while the page was on its way
         items = page["items"]
         self.items = self.items[:offset] + items if offset else items
         self.total = page["total"]
@@ -320,6 +328,8 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
         self.app.call_from_thread(self._bulk_done, results)
 
     def _bulk_done(self, results: list[dict]) -> None:
+        if not self.is_attached:
+            return
         ok = [r for r in results if r.get("ok")]
         refused = [r for r in results if not r.get("ok")]
         self.marked -= {r["id"] for r in ok}

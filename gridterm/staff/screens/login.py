@@ -40,7 +40,9 @@ class LoginScreen(ReportsWorkerErrors, Screen):
         self.query_one("#lg-token", Input).focus()
 
     def show_error(self, message: str) -> None:
-        self.query_one("#lg-error", Static).update(message)
+        self.message = message
+        for line in self.query("#lg-error").results(Static):
+            line.update(message)
 
     @on(Input.Submitted, "#lg-token")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -40,7 +40,9 @@ class TransitionDialog(ModalScreen[dict | None]):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             if self.states:
                 yield OptionList(
-                    *(Option(text.status_text(s), id=s) for s in self.states), id="tr-to"
+                    *(Option(text.status_text(s), id=s) for s in self.states),
+                    id="tr-to",
+                    compact=True,
                 )
                 yield Static(t("staff.transition.reason"), classes="field-label")
                 yield Input(id="tr-reason", compact=True)
