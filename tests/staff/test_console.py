@@ -115,7 +115,8 @@ async def test_list_shows_incoming_with_overdue_flag_and_filters(township, size)
         await type_text(pilot, "围墙")
         await pilot.press("enter")
         await until(pilot, lambda: listed(app) == [township.reports["wall"]["id"]])
-        assert "search: 围墙" in screen_text(app)
+        assert app.screen.query_one("#in-search").value == "围墙"
+        assert "x clears" in screen_text(app)
         # s: status cycles to "reported": the wall report is still reported
         await pilot.press("s")
         await open_list(pilot, 1)

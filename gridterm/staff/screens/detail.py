@@ -194,27 +194,31 @@ class DetailScreen(ReportsWorkerErrors, Screen):
             ("staff.fact.urgency", text.urgency_text(record.get("urgency"))),
             (
                 "staff.fact.receipts",
-                ", ".join(display_number(n) for n in record.get("receipt_numbers") or []),
+                t("staff.list_sep").join(
+                    display_number(n) for n in record.get("receipt_numbers") or []
+                ),
             ),
             ("staff.fact.feedback", record.get("feedback") or ""),
             ("staff.fact.public_reply", record.get("public_reply") or ""),
             ("staff.fact.handled_by", record.get("handled_by") or ""),
             (
                 "staff.fact.next",
-                ", ".join(text.status_text(s) for s in record.get("allowed_transitions") or [])
+                t("staff.list_sep").join(
+                    text.status_text(s) for s in record.get("allowed_transitions") or []
+                )
                 or t("staff.fact.next_none"),
             ),
         ]
         for key, value in rows:
             if value:
-                facts.append("\n" + t(key) + ": ", style="dim")
+                facts.append("\n" + t(key) + t("staff.colon"), style="dim")
                 facts.append(str(value))
         self.query_one("#dt-facts", Static).update(facts)
         data = Text()
         for path, value in leaves(record.get("data") or {}):
             if data:
                 data.append("\n")
-            data.append(label_of(path) + ": ", style="dim")
+            data.append(label_of(path) + t("staff.colon"), style="dim")
             data.append(value_text(path, value, 200, now))
         self.query_one("#dt-data", Static).update(data)
         self.query_one("#dt-history", Static).update(

@@ -122,14 +122,14 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
             t("staff.filter.keys_grid", value=grid),
             t("staff.filter.keys_overdue", value=overdue),
         ]
-        if f["q"]:
-            parts.append(t("staff.filter.q", value=f["q"]))
-        if any(f.values()):
+        if any(f.values()):  # (the search text shows in its own field below)
             parts.append(t("staff.filter.clear_hint"))
         return " · ".join(parts)
 
     def show_filters(self) -> None:
-        self.query_one("#in-filters", Static).update(fit(self.filter_text(), self.size.width or 80))
+        self.query_one("#in-filters", Static).update(
+            fit(self.filter_text(), max(10, (self.size.width or 80) - 2))
+        )
 
     def action_cycle(self, name: str) -> None:
         if name == "overdue":
