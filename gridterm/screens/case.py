@@ -173,7 +173,8 @@ class CaseScreen(GridScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="case-body"):
             yield Static("", id="case-file", markup=False)
-            yield Static(t("wf.case.keys"), id="case-keys", markup=False)
+        # Below the file, always in sight: the footer cannot hold every key at 50 columns.
+        yield Static(t("wf.case.keys"), id="case-keys", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -35,6 +35,21 @@ from gridterm.widgets.record_text import address
 DRAFT_KEY = "visit"
 
 
+def digit_bindings(action: str, description: str, id_prefix: str) -> list[Binding]:
+    """Keys 1-9 for ``action(n)``; the footer shows them once, as "1-9"."""
+    return [
+        Binding(
+            str(n),
+            f"{action}({n})",
+            description,
+            id=f"{id_prefix}.{n}",
+            show=n == 1,
+            key_display="1-9" if n == 1 else None,
+        )
+        for n in range(1, 10)
+    ]
+
+
 # --------------------------------------------------------------------------- households
 
 
@@ -93,8 +108,10 @@ def load_draft(store: Any) -> dict | None:
     return draft
 
 
-def offer_resume(app: Any) -> None:
-    """On start: when a visit was cut off, ask whether to carry on where it stopped."""
+def offer_resume(app: Any, *, replace: bool = False) -> None:
+    """When a visit was cut off, ask whether to carry on where it stopped (the app asks on
+    start, the visit screen when it opens).  ``replace``: the walk takes the current
+    screen's place."""
     store = app.store
     draft = load_draft(store)
     if draft is None:
@@ -115,9 +132,11 @@ def offer_resume(app: Any) -> None:
 
     def answered(yes: bool | None) -> None:
         if yes:
-            app.push_screen(
-                VisitWalkScreen(household or {"id": draft["household_id"]}, template, draft)
-            )
+            walk = VisitWalkScreen(household or {"id": draft["household_id"]}, template, draft)
+            if replace:
+                app.switch_screen(walk)
+            else:
+                app.push_screen(walk)
         else:
             store.drafts.delete_draft(DRAFT_KEY)
             app.notify(t("wf.visit.draft_dropped"))
@@ -137,6 +156,7 @@ class VisitStartScreen(GridScreen):
     CSS_PATH = "visit.tcss"
     BINDINGS = [
         Binding("escape", "back", "wf.key.back", id="wf.visit.back"),
+        *digit_bindings("template", "wf.key.choose_template", "wf.visit.template"),
     ]
 
     def __init__(self, household_id: str | None = None) -> None:
@@ -175,6 +195,8 @@ class VisitStartScreen(GridScreen):
             self.query_one("#visit-search", Input).focus()
         else:
             self.query_one("#visit-step", Static).update(t("wf.visit.no_households"))
+        if load_draft(store) is not None and not isinstance(self.app.screen, ConfirmScreen):
+            offer_resume(self.app, replace=True)
 
     def _fill_households(self, query: str) -> None:
         box = self.query_one("#visit-households", OptionList)
@@ -205,11 +227,15 @@ class VisitStartScreen(GridScreen):
             else:
                 box.action_cursor_up()
             event.stop()
-        elif self.household is not None and event.character and event.character.isdigit():
-            n = int(event.character)
-            if 1 <= n <= len(self.templates):
-                event.stop()
-                self._start(self.templates[n - 1])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "template":
+            return self.household is not None
+        return True
+
+    def action_template(self, n: int) -> None:
+        if self.household is not None and 1 <= n <= len(self.templates):
+            self._start(self.templates[n - 1])
 
     @on(OptionList.OptionSelected, "#visit-households")
     def _household_selected(self, event: OptionList.OptionSelected) -> None:
@@ -232,6 +258,7 @@ class VisitStartScreen(GridScreen):
         templates.display = True
         templates.highlighted = 0
         templates.focus()
+        self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#visit-templates")
     def _template_selected(self, event: OptionList.OptionSelected) -> None:
@@ -274,6 +301,7 @@ class VisitStartScreen(GridScreen):
             self.query_one("#visit-households", OptionList).display = True
             self.query_one("#visit-step", Static).update(t("wf.visit.pick_household"))
             self.query_one("#visit-search", Input).focus()
+            self.refresh_bindings()
             return
         self.dismiss(None)
 
@@ -289,6 +317,9 @@ class VisitWalkScreen(GridScreen):
     BINDINGS = [
         Binding("y", "yes_no(True)", "wf.key.yes", id="wf.visit.yes"),
         Binding("n", "yes_no(False)", "wf.key.no", id="wf.visit.no"),
+        # Digits are bindings (not a key handler) so that keys typed in a quick burst are
+        # taken in order: y then 1 answers this item, then the next.
+        *digit_bindings("choose", "wf.key.choose_option", "wf.visit.choose"),
         Binding("enter", "next", "wf.key.next", id="wf.visit.next"),
         Binding("escape", "previous", "wf.key.previous", id="wf.visit.previous"),
         Binding("ctrl+s", "save", "wf.key.save", id="wf.visit.save"),
@@ -356,7 +387,7 @@ class VisitWalkScreen(GridScreen):
             self.query_one("#visit-summary", Static).update(self.summary_text())
             self.query_one("#visit-keys", Static).update(t("wf.visit.keys.summary"))
             self.query_one("#visit-notes", Input).focus()
-            self.refresh_bindings()
+            self._refresh_keys()
             return
         kind = item["type"]
         required = t("wf.visit.required") if item.get("required") else t("wf.visit.optional")
@@ -395,7 +426,19 @@ class VisitWalkScreen(GridScreen):
             self.set_focus(None)
         self.query_one("#visit-keys", Static).update(t(f"wf.visit.keys.{kind}"))
         self.query_one("#visit-item-box").scroll_home(animate=False)
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Redraw the footer only when the keys on offer change (it is rebuilt each time)."""
+        item = self.item
+        offer = (
+            item is None,
+            item is not None and item["type"] == "yes_no",
+            item is not None and checklists.is_flagged(item, self.answers.get(item["key"])),
+        )
+        if offer != getattr(self, "_offer", None):
+            self._offer = offer
+            self.refresh_bindings()
 
     def summary_text(self) -> str:
         lines = []
@@ -417,6 +460,8 @@ class VisitWalkScreen(GridScreen):
         item = self.item
         if action == "yes_no":
             return item is not None and item["type"] == "yes_no"
+        if action == "choose":
+            return item is not None and item["type"] == "choice"
         if action == "save":
             return item is None
         if action == "report":
@@ -424,17 +469,14 @@ class VisitWalkScreen(GridScreen):
         return True
 
     # -- keys --------------------------------------------------------------------------------
-    def on_key(self, event) -> None:
+    def action_choose(self, n: int) -> None:
         item = self.item
-        if item is None or item["type"] != "choice" or not event.character:
+        if item is None or item["type"] != "choice":
             return
-        if event.character.isdigit():
-            event.stop()
-            n = int(event.character)
-            if 1 <= n <= len(item["options"]):
-                self.record(item["options"][n - 1]["value"])
-            else:
-                self.show(t("checklist.answer.choice", count=len(item["options"])))
+        if 1 <= n <= len(item["options"]):
+            self.record(item["options"][n - 1]["value"])
+        else:
+            self.show(t("checklist.answer.choice", count=len(item["options"])))
 
     def action_yes_no(self, value: bool) -> None:
         item = self.item

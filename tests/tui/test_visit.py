@@ -110,15 +110,33 @@ def plain_answer(item):
     return [P("ok"), "enter"], "ok"
 
 
+async def burst(pilot, keys) -> None:
+    """Send keys the way a terminal delivers a quick burst of typing: all queued at once,
+    then wait for the app to settle (``pilot.press`` waits for idle after every key)."""
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+    await pilot.pause()
+
+
 async def walk_to_summary(pilot, template, overrides=None):
-    """Answer every item of ``template``; returns the expected answers."""
+    """Answer every item of ``template``; returns the expected answers.
+
+    Single-key answers (y/n, digits) on consecutive items go as one burst; typed answers
+    (which move the focus to the input box) key by key.
+    """
     expected = {}
+    pending: list[str] = []
     for item in template["items"]:
         keys, value = (overrides or {}).get(item["key"]) or plain_answer(item)
-        await press(pilot, *keys)
+        if item["type"] in ("yes_no", "choice"):
+            pending.extend(keys)
+        else:
+            await burst(pilot, pending)
+            pending = []
+            await press(pilot, *keys)
         if value is not None:
             expected[item["key"]] = value
-    await pilot.pause()
+    await burst(pilot, pending)
     return expected
 
 
@@ -369,3 +387,24 @@ async def test_township_template_and_household_are_used(store):
     assert visit["data"]["household_id"] == "hh-township-1"
     assert visit["data"]["template_version"] == 2
     assert visit["data"]["answers"] == expected
+
+
+async def test_opening_visits_offers_the_unfinished_one(store):
+    household = add_household(store)
+    app = make_app(store)
+    async with app.run_test(size=(50, 25)) as pilot:
+        app.push_screen(VisitStartScreen(household_id=household["id"]))
+        await pilot.pause()
+        await press(pilot, "3", "1", "escape", "escape")  # special care: one answer, leave
+        await pilot.pause()
+        app.action_open("visit")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await press(pilot, "y")
+        await pilot.pause()
+        walk = app.screen
+        assert isinstance(walk, VisitWalkScreen) and walk.template["id"] == "special_care"
+        assert walk.index == 0 and walk.answers == {"person_type": "living_alone_elder"}
+        await press(pilot, "escape")  # leaves the walk: back where visits were opened from
+        await pilot.pause()
+        assert not isinstance(app.screen, (VisitWalkScreen, VisitStartScreen))
