@@ -20,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("url", metavar="URL", help=t("staff.cli.url"))
     parser.add_argument("--token", metavar="T", help=t("staff.cli.token"))
+    parser.add_argument("--refresh", metavar="SECONDS", default="30", help=t("staff.cli.refresh"))
     parser.add_argument("--forget", action="store_true", help=t("staff.cli.forget"))
     parser.set_defaults(func=run)
 
@@ -27,9 +28,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from gridterm.staff import config
     from gridterm.staff.app import StaffApp
-    from gridterm.staff.client import StaffAuthError, StaffClient, normalize_url
+    from gridterm.staff.client import StaffAuthError, StaffClient, StaffError, normalize_url
 
     url = normalize_url(args.url)
+    try:
+        refresh = float(args.refresh)
+    except ValueError:
+        refresh = -1.0
+    if not 0 <= refresh <= 86400:
+        raise StaffError("staff.error.bad_refresh", value=args.refresh)
     if args.forget:
         config.forget_token(url)
         print(t("staff.cli.forgotten", url=url))
@@ -57,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         def remember(new_token: str) -> None:
             config.remember_token(url, new_token)
 
-        app = StaffApp(client, remember=remember, login_message=message)
+        app = StaffApp(client, remember=remember, login_message=message, refresh_every=refresh)
         app.me = me
         app.run(mouse=not getattr(args, "no_mouse", False))
         return app.return_code or 0

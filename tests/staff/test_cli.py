@@ -78,6 +78,13 @@ def test_unreachable_service_and_bad_address(started, capsys):
     assert started == []
 
 
+def test_refresh_interval(township, started, capsys):
+    assert main(["staff", township.service.url, "--token", township.token, "--refresh", "5"]) == 0
+    assert started[-1].refresh_every == 5.0
+    assert main(["staff", township.service.url, "--refresh", "soon"]) == 2
+    assert "'soon' is not a number of seconds" in capsys.readouterr().err
+
+
 def test_forget(started, capsys):
     config.remember_token("http://a:1", "t1")
     config.remember_token("http://b:2", "t2")
