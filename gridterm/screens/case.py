@@ -43,7 +43,7 @@ def case_matches(record: dict, which: str, today: str) -> bool:
 
 def case_title(data: dict) -> str:
     names = [p.get("name", "") for p in data.get("parties") or []]
-    shown = "、".join(names[:2]) + ("…" if len(names) > 2 else "")
+    shown = t("tui.list_sep").join(names[:2]) + ("…" if len(names) > 2 else "")
     return f"{model.label('dispute_type', data.get('dispute_type', ''))}: {shown}"
 
 
@@ -222,7 +222,9 @@ class CaseScreen(GridScreen):
         for n, s in enumerate(sessions, 1):
             lines.append(f" {n}. {s.get('date', '')} {s.get('place', '')}")
             if s.get("present"):
-                lines.append("    " + t("wf.case.line.present", names="、".join(s["present"])))
+                lines.append(
+                    "    " + t("wf.case.line.present", names=t("tui.list_sep").join(s["present"]))
+                )
             lines.append("    " + s.get("record", ""))
             if s.get("result"):
                 lines.append("    → " + s["result"])

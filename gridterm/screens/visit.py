@@ -137,7 +137,7 @@ def offer_resume(app: Any, *, replace: bool = False) -> None:
                 app.switch_screen(walk)
             else:
                 app.push_screen(walk)
-        else:
+        elif yes is False:  # escape (None) keeps the draft for later
             store.drafts.delete_draft(DRAFT_KEY)
             app.notify(t("wf.visit.draft_dropped"))
 

@@ -57,8 +57,9 @@ def code_options(group: str) -> list[tuple[str, str]]:
     return [(model.label(group, code), code) for code in model.codes(group)]
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A question: y (or enter) answers yes, n (or escape) answers no."""
+class ConfirmScreen(ModalScreen[bool | None]):
+    """A question: y (or enter) answers yes (True), n answers no (False), escape leaves it
+    unanswered (None; callers treat that as "not now", never as "destroy")."""
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -71,7 +72,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """
     BINDINGS = [
         Binding("y,enter", "answer(True)", "wf.key.yes", id="wf.confirm.yes"),
-        Binding("n,escape", "answer(False)", "wf.key.no", id="wf.confirm.no"),
+        Binding("n", "answer(False)", "wf.key.no", id="wf.confirm.no"),
+        Binding("escape", "answer(None)", "wf.key.not_now", id="wf.confirm.not_now"),
     ]
 
     def __init__(self, question: str, *, yes: str | None = None, no: str | None = None) -> None:
@@ -89,7 +91,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 markup=False,
             )
 
-    def action_answer(self, value: bool) -> None:
+    def action_answer(self, value: bool | None) -> None:
         self.dismiss(value)
 
 

@@ -286,6 +286,11 @@ async def test_escape_on_first_item_keeps_draft_and_resume_is_offered(store):
         offer_resume(app)
         await pilot.pause()
         assert "1 of 12" in screen_text(app)
+        await pilot.press("escape")  # not now: the draft stays
+        await pilot.pause()
+        assert store.drafts.get_draft(DRAFT_KEY)["answers"] == {"head_present": True}
+        offer_resume(app)
+        await pilot.pause()
         await pilot.press("n")  # drop it
         await pilot.pause()
     assert store.drafts.get_draft(DRAFT_KEY) is None
