@@ -477,7 +477,7 @@ def _reference_key(kind: str, item: dict) -> str:
     return str(item.get("id"))
 
 
-PUSH_FLUSH_RESULTS = 2000
+PUSH_FLUSH_RESULTS = 5000
 PUSH_FLUSH_SECONDS = 3.0
 PULL_FLUSH_ITEMS = 5000
 REFERENCE_KINDS = ("templates", "households", "mediators")
