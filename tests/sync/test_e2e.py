@@ -11,7 +11,7 @@ import pytest
 from gridterm import sync
 from gridterm.cli import main
 from gridterm.store import Store
-from tests.helpers.service import fresh_database, start_service
+from tests.helpers.service import fresh_database, pg_base_url, start_service
 from tests.sync.conftest import make_reports, report_data
 from tests.sync.live import (
     FAST,
@@ -23,10 +23,12 @@ from tests.sync.live import (
 )
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def service(request, tmp_path_factory):
+    if request.param == "pg" and not pg_base_url():
+        pytest.skip("PostgreSQL tests need GRIDTERM_TEST_PG")
     folder = str(tmp_path_factory.mktemp("township"))
-    with fresh_database("sqlite", folder) as url, start_service(url) as svc:
+    with fresh_database(request.param, folder) as url, start_service(url) as svc:
         yield svc
 
 
@@ -190,3 +192,24 @@ def test_a_big_queue_shows_a_progress_bar_on_stderr(service, tmp_path, capsys):
     captured = capsys.readouterr()
     assert "Sending" in captured.err and "250/250" in captured.err
     assert "Sent 250" in captured.out
+
+
+def test_reenrolling_needs_the_unsent_records_exported_first(service, tmp_path, capsys):
+    data = str(tmp_path / "dev")
+    grid = service.make_grid()
+    first = service.make_code(service.make_officer(grid, "孙丽"))
+    assert main(["--data-dir", data, "enroll", service.url, first]) == 0
+    with Store.open(data) as store:
+        make_reports(store, 3)
+    capsys.readouterr()
+    second = service.make_code(service.make_officer(grid, "孙丽"))
+    assert main(["--data-dir", data, "enroll", service.url, second]) == 2
+    assert "3 record(s) have not been sent" in capsys.readouterr().err
+    # The export `gridterm outbox --json` makes is what re-enrolling accepts.
+    assert main(["--data-dir", data, "outbox", "--json"]) == 0
+    export = tmp_path / "outbox.json"
+    export.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["--data-dir", data, "enroll", service.url, second, "--exported", str(export)]) == 0
+    with Store.open(data) as store:
+        assert len(store.outbox()) == 3  # still there, and still sent by the next sync
+    assert main(["--data-dir", data, "sync"]) == 0
