@@ -31,3 +31,20 @@ def test_python_dash_m_works():
         [sys.executable, "-m", "gridterm", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("gridterm ")
+
+
+def test_language_detection(monkeypatch):
+    from gridterm.i18n import detect
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE", "GRIDTERM_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert detect() == "zh_CN"  # the C locale says nothing: officers read Chinese
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert detect() == "zh_CN"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert detect() == "en"
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    assert detect() == "en"
+    monkeypatch.setenv("GRIDTERM_LANG", "zh")
+    assert detect() == "zh_CN"

@@ -57,8 +57,11 @@ def detect() -> str:
             found = normalize(value.split(":")[0])
             if found:
                 return found
-            if value.split(".")[0] not in ("C", "POSIX"):
-                return "en"
+            if value.split(".")[0].upper() in ("C", "POSIX"):
+                # The C locale says nothing about the reader (Termux, containers, cron):
+                # Python would alias it to en_US, but officers read Chinese.
+                return DEFAULT_LANGUAGE
+            return "en"
     try:
         found = normalize(locale.getlocale()[0])
     except ValueError:
