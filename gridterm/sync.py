@@ -277,6 +277,7 @@ class _Sender:
         self.config = config
         self.retries = 0
         self.should_stop = should_stop or (lambda: False)
+        self._deadline_at = float("inf")
 
     def _backoff_hook(self, exc: Exception) -> bool | float:
         if self.should_stop():
@@ -284,6 +285,10 @@ class _Sender:
         if isinstance(exc, _Retryable):
             self.retries += 1
             if exc.retry_after is not None:
+                # Never sleep past the deadline: past it, give up now and say so.
+                left = self._deadline_at - time.monotonic()
+                if exc.retry_after >= left:
+                    return False
                 return min(exc.retry_after, self.config.max_retry_after)
             return True
         if isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.UnsupportedProtocol):
@@ -293,6 +298,7 @@ class _Sender:
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         cfg = self.config
+        self._deadline_at = time.monotonic() + cfg.deadline
         try:
             for attempt in stamina.retry_context(
                 on=self._backoff_hook,

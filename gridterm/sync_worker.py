@@ -33,7 +33,11 @@ class Timing:
     backoff_max: float = 300.0
     config: sync.SyncConfig = field(
         default_factory=lambda: sync.SyncConfig(
-            connect_timeout=5.0, read_timeout=30.0, deadline=20.0, wait_max=5.0
+            connect_timeout=5.0,
+            read_timeout=30.0,
+            deadline=20.0,
+            wait_max=5.0,
+            max_retry_after=10.0,
         )
     )
 

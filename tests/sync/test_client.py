@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import pytest
@@ -89,7 +90,7 @@ def test_retry_after_is_honoured(enrolled, fake):
 
 def test_retry_after_is_capped(enrolled, fake):
     make_reports(enrolled, 1)
-    fake.faults = [status(503, retry_after="3600")]
+    fake.faults = [status(503, retry_after="2")]
     waits = []
     stamina.instrumentation.set_on_retry_hooks([lambda details: waits.append(details.wait_for)])
     try:
@@ -425,3 +426,13 @@ def test_small_pages_are_applied_together_then_the_cursor_saved(enrolled, fake):
     interesting = [c for c in spy.calls if c[0] in ("apply_updates", "meta_set")]
     assert interesting == [("apply_updates", None), ("meta_set", "cursor")]
     assert enrolled.get(records[0]["id"])["status"] == "accepted"
+
+
+def test_a_retry_after_past_the_deadline_gives_up_at_once(enrolled, fake):
+    make_reports(enrolled, 1)
+    fake.faults = [status(503, retry_after="30")]
+    started = time.monotonic()
+    with client(enrolled, fake, deadline=1.0) as c, pytest.raises(sync.ServiceUnreachable):
+        c.push()
+    assert time.monotonic() - started < 1.0
+    assert len(push_requests(fake)) == 1
