@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, delete, select, text, tuple_, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
@@ -582,21 +583,48 @@ def _upsert_current(session: Session, device: DeviceIdentity, stored: list[Incom
     session.execute(stmt, rows)
 
 
-def _body_hash(records: list[Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(records, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    ).hexdigest()
-
-
 @router.post("/sync/push", response_model=PushOut)
-def push(
+async def push(
     body: PushIn,
     request: Request,
     device: DeviceIdentity = Depends(current_device),
-    session: Session = Depends(write_session),
     idempotency_key: str | None = Header(default=None, max_length=200),
 ) -> Response:
+    # Async only to reach the body bytes FastAPI already read (the Idempotency-Key is bound
+    # to them); the database work runs in one worker thread, in one write transaction.
+    raw = await request.body()
     lang = request_language(request.headers.get("accept-language"))
+    sessions = service_state(request).sessions
+    return await run_in_threadpool(
+        _push, sessions, device, body.records, raw, idempotency_key, lang
+    )
+
+
+def _push(
+    sessions: Any,
+    device: DeviceIdentity,
+    records: list[Any],
+    raw: bytes,
+    idempotency_key: str | None,
+    lang: str,
+) -> Response:
+    with sessions() as session:
+        db.begin_write(session)
+        try:
+            return _push_in(session, device, records, raw, idempotency_key, lang)
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _push_in(
+    session: Session,
+    device: DeviceIdentity,
+    records: list[Any],
+    raw: bytes,
+    idempotency_key: str | None,
+    lang: str,
+) -> Response:
     key_row_pk = None
     if idempotency_key:
         # Keys are kept a week: long enough for any retry, short enough to stay small.
@@ -606,7 +634,7 @@ def push(
                 db.IdempotencyKey.created_at < db.utcnow() - IDEMPOTENCY_TTL,
             )
         )
-        digest = _body_hash(body.records)
+        digest = hashlib.sha256(raw).hexdigest()
         stmt = (
             _insert(session, db.IdempotencyKey)
             .values(
@@ -633,7 +661,7 @@ def push(
             if earlier.response is not None:
                 session.rollback()
                 return _json(PushOut.model_validate(earlier.response))
-    results = push_records(session, device, body.records, lang)
+    results = push_records(session, device, records, lang)
     out = PushOut(results=results)
     if key_row_pk is not None:
         session.execute(
