@@ -468,3 +468,30 @@ def test_a_new_rev_keeps_the_promised_time_limit_and_service_fields(live_service
         row = s.get(db.Record, rec["id"])
         assert row.rev == 2 and "两处" in row.data["description"]
         assert (row.status, row.feedback, row.due_at) == ("extended", "延期至下周", extended)
+
+
+def test_same_batch_same_key_at_once_all_get_the_first_answer(live_service):
+    dev = live_service.enroll_device()
+    batch = [household(dev, f"户主{i}") for i in range(100)]
+    start = threading.Barrier(3)
+    responses: list[httpx.Response] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        with live_service.client(dev.token) as c:
+            start.wait()
+            r = c.post(
+                "/api/v1/sync/push", json={"records": batch}, headers={"Idempotency-Key": "same"}
+            )
+            with lock:
+                responses.append(r)
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert [r.status_code for r in responses] == [200] * 3
+    bodies = [r.json() for r in responses]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert {r["result"] for r in bodies[0]["results"]} == {"stored"}
