@@ -16,6 +16,10 @@ township and grid.
 
 The listening socket is bound before the server thread starts, so the first request simply
 waits in the socket's backlog until uvicorn serves it — no polling, no sleeping.
+
+``fresh_database(kind, tmp_dir)`` gives an empty database URL (SQLite file or a fresh
+PostgreSQL schema); ``serve_process(db_url, workers=N)`` runs the real ``gridterm serve``
+command in a subprocess (ready when uvicorn says it listens).
 """
 
 from __future__ import annotations
