@@ -100,7 +100,7 @@ class Field(Vertical):
 
     DEFAULT_CSS = """
     Field { height: auto; margin-bottom: 0; }
-    Field > .field-label { color: $text-muted; height: 1; }
+    Field > .field-label { color: $text-muted; height: auto; }
     Field > .field-error { color: $error; height: auto; }
     Field > .field-error.-empty { display: none; }
     Field Input, Field Select { width: 100%; }
@@ -173,6 +173,25 @@ class FormScreen(GridScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "wf.key.save", id="wf.form.save"),
         Binding("escape", "cancel", "wf.key.cancel", id="wf.form.cancel"),
+        # Priority: the focus moves the moment tab arrives, so text typed right after it (a
+        # fast typist, a lagging phone, an input method's burst) lands in the next field
+        # rather than in the field being left.
+        Binding(
+            "tab",
+            "app.focus_next",
+            "wf.key.next_field",
+            show=False,
+            priority=True,
+            id="wf.form.next_field",
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "wf.key.previous_field",
+            show=False,
+            priority=True,
+            id="wf.form.prev_field",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -226,9 +245,12 @@ class FormScreen(GridScreen):
 
     @on(Input.Blurred)
     def _blurred(self, event: Input.Blurred) -> None:
+        # What was typed is checked as soon as the field is left; an empty field is only
+        # called missing on save (tabbing through a form should not light it up red).
         field = self._field_of(event.input)
         if field is not None:
-            field.set_error(self.check_one(field.path, self.value_of(field)))
+            value = self.value_of(field)
+            field.set_error(self.check_one(field.path, value) if value is not None else None)
 
     @on(Input.Changed)
     def _typing(self, event: Input.Changed) -> None:

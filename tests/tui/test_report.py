@@ -263,7 +263,9 @@ def test_my_screens_are_registered_and_every_key_is_named_in_both_languages():
         roster.MediatorFormScreen,
         kit.ConfirmScreen,
     ]
-    allowed = re.compile(r"^(ctrl\+[a-z]|[a-z0-9]|enter|escape|tab|up|down|left|right|space)$")
+    allowed = re.compile(
+        r"^(ctrl\+[a-z]|[a-z0-9]|enter|escape|tab|shift\+tab|up|down|left|right|space)$"
+    )
     for cls in classes:
         for binding in cls.BINDINGS:
             assert binding.id, f"{cls.__name__}: {binding.key} has no id"
@@ -274,3 +276,18 @@ def test_my_screens_are_registered_and_every_key_is_named_in_both_languages():
                 assert allowed.match(key), (
                     f"{cls.__name__}: {key} is not a key every terminal sends"
                 )
+
+
+async def test_text_typed_in_a_burst_after_tab_lands_in_the_next_field(store):
+    """A fast typist, a lagging phone or an input method sends tab and text together: the
+    focus must move before the text after the tab is delivered."""
+    app = GridtermApp(store, clock=lambda: NOW)
+    async with app.run_test(size=(50, 25)) as pilot:
+        app.action_open("report")
+        await pilot.pause()
+        form = app.screen
+        for key in ["tab", "tab", "x", "y", "tab", "a", "b", "tab", "c"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        values = form.values()
+        assert (values["place"], values["description"], values["raised_by"]) == ("xy", "ab", "c")
