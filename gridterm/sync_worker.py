@@ -127,7 +127,17 @@ class SyncWorker:
             app.notify(
                 t("sync.status.sync_done", sent=summary.push.sent, updates=summary.pull.updates)
             )
-        app.store_changed()
+        if summary is not None and _changed_anything(summary):
+            app.store_changed()  # every screen reloads: states, replies, queue depth
+        else:
+            self._refresh_headers()  # only the sync line changed: leave open forms alone
+
+    def _refresh_headers(self) -> None:
+        from gridterm.widgets.header import AppHeader
+
+        for screen in self.app.screen_stack:
+            for header in screen.query(AppHeader):
+                header.refresh_status()
 
     # -- the worker thread -------------------------------------------------------------
 
@@ -154,6 +164,18 @@ class SyncWorker:
             self.app.call_from_thread(self._publish, state, error, summary, forced)
         except RuntimeError:
             pass  # the app has gone
+
+
+def _changed_anything(summary: sync.SyncSummary) -> bool:
+    pulled = summary.pull
+    return bool(
+        summary.push.sent
+        or pulled.updates
+        or pulled.templates
+        or pulled.households
+        or pulled.mediators
+        or pulled.full
+    )
 
 
 def _copy(config: sync.SyncConfig) -> sync.SyncConfig:
