@@ -109,7 +109,7 @@ class SyncWorker:
 
     def _publish(self, state: str, error: str | None, summary=None, forced=False) -> None:
         app = self.app
-        changed = state != self.state or error != self.last_error
+        changed = state != self.state or (state == "error" and error != self.last_error)
         self.state, self.last_error = state, error
         if state == "synced":
             self._backoff = 0.0
@@ -121,8 +121,12 @@ class SyncWorker:
             self._backoff = self.timing.backoff_max  # auth/config problems do not heal soon
         app.sync_state = state
         app.sync_text = status_text(state, app.store.meta_get("last_sync_ok"), app.now())
-        if error and (changed or forced):
+        if state == "error" and error and (changed or forced):
             app.notify(t("sync.status.sync_failed", message=error), severity="error", timeout=8)
+        elif state == "offline" and error and forced:
+            # Asked for by the officer: say why nothing happened (in the background, the
+            # header's "offline" is enough).
+            app.notify(error, severity="warning", timeout=8)
         if summary is not None and forced:
             app.notify(
                 t("sync.status.sync_done", sent=summary.push.sent, updates=summary.pull.updates)
@@ -152,8 +156,8 @@ class SyncWorker:
                 self.app.store, _copy(self.timing.config), should_stop=self._cancelled
             ) as client:
                 summary = client.sync()
-        except sync.ServiceUnreachable:
-            state = "offline"
+        except sync.ServiceUnreachable as exc:
+            state, error = "offline", str(exc)
         except sync.SyncError as exc:
             state, error = "error", str(exc)
         except Exception as exc:  # one bad pass must never end background sync

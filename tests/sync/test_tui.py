@@ -132,3 +132,22 @@ async def test_sync_now_brings_the_townships_reply_to_the_device(tmp_path):
                     await pilot.press("escape")
                     await pilot.press("f")
                     await until(pilot, lambda: "明早清运" in _screen_text(app))
+
+
+@pytest.mark.timeout(60)
+async def test_sync_now_while_offline_says_why(tmp_path):
+    with fresh_database("sqlite", str(tmp_path)) as db_url:
+        with start_service(db_url) as svc:
+            store = enroll_store(svc, tmp_path / "dev")
+        with store:
+            make_reports(store, 1)
+            app = GridtermApp(store, data_dir=tmp_path / "dev")
+            said = []
+            async with app.run_test(size=(50, 25)) as pilot:
+                original = app.notify
+                app.notify = lambda message, **kw: (said.append(message), original(message, **kw))
+                await until(pilot, lambda: app.sync_state == "offline")
+                assert not any("could not be reached" in m for m in said)  # quiet by itself
+                await pilot.press("ctrl+y")
+                await until(pilot, lambda: any("could not be reached" in m for m in said))
+                assert len(store.outbox()) == 1
