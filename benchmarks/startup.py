@@ -6,9 +6,10 @@ memory — plus search as you type over 5,000 households.
 
 Each sample is a fresh process (``python -c …``) started by this script; the time runs from
 just before the process is started to the moment the app's first screen has been drawn
-(headless, 80×24).  For gridterm that is Home with its header; Home's lists are filled by a
+(headless, 80×24; measured the same way in both: right after the first refresh).  For gridterm that is Home with its header; Home's lists are filled by a
 worker reading the archive, timed separately ("Home filled").  Peak memory is the child's
-peak resident size (VmHWM) when it exits (after Home is filled).  The bare app and gridterm alternate, so
+peak resident size (VmHWM) when it exits, once Home is filled and the background sync is
+loaded.  The bare app and gridterm alternate, so
 a busy machine slows both alike; medians are printed with the ratios.  Targets: at most 1.5×
 the time and 1.5× the memory of the bare app; search ≤ 50 ms per keystroke.
 
@@ -48,6 +49,7 @@ def HWM():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
+
 from textual.app import App
 from textual.widgets import DataTable, Footer, Header
 
@@ -59,13 +61,14 @@ class Bare(App):
 
     def on_mount(self):
         self.query_one(DataTable).add_columns("a", "b", "c")
+        self.call_after_refresh(self.drawn)
 
-async def ready(pilot):
-    await pilot.pause()
-    sys.stdout.write(f"ready {time.time()!r}\nfilled {time.time()!r}\n")
-    pilot.app.exit()
+    def drawn(self):
+        now = time.time()
+        sys.stdout.write(f"ready {now!r}\nfilled {now!r}\n")
+        self.exit()
 
-Bare().run(headless=True, size=(80, 24), auto_pilot=ready)
+Bare().run(headless=True, size=(80, 24))
 print("rss", HWM(), flush=True)
 """
 
@@ -73,26 +76,39 @@ GRIDTERM = r"""
 import sys, time
 
 def HWM():
-    # The peak resident size of this process (VmHWM; ru_maxrss would include the parent's).
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
+
+from pathlib import Path
 from gridterm.i18n import set_language
 set_language("zh_CN")
+import gridterm.app
 from gridterm.app import GridtermApp
 from gridterm.store import Store
 
-async def ready(pilot):
-    await pilot.pause()
-    sys.stdout.write(f"ready {time.time()!r}\n")
-    home = pilot.app.screen
-    while home.summary is None:
-        await pilot.pause(0.005)
-    sys.stdout.write(f"filled {time.time()!r}\n")
-    pilot.app.exit()
+class Timed(GridtermApp):
+    CSS_PATH = str(Path(gridterm.app.__file__).with_name("app.tcss"))
+
+    def on_mount(self):
+        self.call_after_refresh(self.drawn)
+
+    def drawn(self):
+        sys.stdout.write(f"ready {time.time()!r}\n")
+        self.set_interval(0.005, self.filled)
+
+    def filled(self):
+        if self.filled_at is None and getattr(self.screen, "summary", None) is not None:
+            self.filled_at = time.time()
+            sys.stdout.write(f"filled {self.filled_at!r}\n")
+        # Peak memory counts the background sync too (it is loaded a second after start).
+        if self.filled_at is not None and self.sync_worker is not None:
+            self.exit()
+
+    filled_at = None
 
 store = Store.open(sys.argv[1])
-GridtermApp(store).run(headless=True, size=(80, 24), auto_pilot=ready)
+Timed(store).run(headless=True, size=(80, 24))
 store.close()
 print("rss", HWM(), flush=True)
 """
@@ -197,7 +213,9 @@ def sample(code: str, *args: str) -> tuple[float, float, int]:
 
 
 def search_timing(households: int) -> tuple[float, float, float]:
-    """ms per keystroke: index alone, and through the Households screen (index + table)."""
+    """ms per keystroke: the index alone; then through the Households screen (index, table
+    refilled, screen redrawn), as CPU time of this process and as wall time (the wall time
+    includes Pilot's own waiting and whatever else the machine is doing)."""
     import asyncio
 
     from gridterm.household_search import HouseholdIndex
@@ -223,12 +241,13 @@ def search_timing(households: int) -> tuple[float, float, float]:
     ]
     t0 = time.perf_counter()
     for query in queries * 5:
-        index.search(query, limit=50)
+        index.search(query, limit=25)
     index_ms = (time.perf_counter() - t0) * 1000 / (len(queries) * 5)
 
     from gridterm.screens.households import HouseholdsScreen
 
-    screen_ms: list[float] = []
+    cpu_ms: list[float] = []
+    wall_ms: list[float] = []
 
     async def run() -> None:
         from gridterm.app import GridtermApp
@@ -245,16 +264,17 @@ def search_timing(households: int) -> tuple[float, float, float]:
                     await pilot.pause()
                     screen._loaded({r["id"]: r for r in records}, HouseholdIndex(records))
                     await pilot.pause()
-                    for query in queries:
-                        t = time.perf_counter()
+                    for query in queries * 2:
+                        c, t = time.process_time(), time.perf_counter()
                         screen.show_results(query)
                         await pilot.pause()  # the table drawn
-                        screen_ms.append((time.perf_counter() - t) * 1000)
+                        cpu_ms.append((time.process_time() - c) * 1000)
+                        wall_ms.append((time.perf_counter() - t) * 1000)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     asyncio.run(run())
-    return index_ms, statistics.median(screen_ms), max(screen_ms)
+    return index_ms, statistics.median(cpu_ms), statistics.median(wall_ms)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,11 +319,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio first screen  {g_ready / b_ready:.2f}x  (target <= 1.5x)")
         print(f"ratio Home filled   {g_filled / b_ready:.2f}x")
         print(f"ratio peak memory   {g_rss / b_rss:.2f}x  (target <= 1.5x)")
-        index_ms, screen_med, screen_max = search_timing(args.search_households)
+        index_ms, cpu_ms, wall_ms = search_timing(args.search_households)
         print(
-            f"search as you type over {args.search_households:,} households: index {index_ms:.1f} ms, "
-            f"with the table redrawn median {screen_med:.1f} ms, worst {screen_max:.1f} ms "
-            f"per keystroke (target <= 50 ms)"
+            f"search as you type over {args.search_households:,} households, per keystroke: "
+            f"index {index_ms:.1f} ms; index + table + redraw {cpu_ms:.1f} ms CPU, "
+            f"{wall_ms:.1f} ms wall (target <= 50 ms)"
         )
     finally:
         if not args.dir:

@@ -47,10 +47,11 @@ class HouseholdsScreen(GridScreen):
         yield Input(placeholder=t("tui.households.search_hint"), id="hh-search", compact=True)
         yield Static(t("tui.loading"), id="hh-count", classes="hint", markup=False)
         table = DataTable(id="hh-table", cursor_type="row", zebra_stripes=True)
-        table.add_column(t("tui.col.head"), key="head")
-        table.add_column(t("tui.col.address"), key="address")
-        table.add_column(t("tui.col.members"), key="members")
-        table.add_column(t("tui.col.tags"), key="tags")
+        # Fixed widths: a keystroke then redraws rows without measuring every cell again.
+        table.add_column(t("tui.col.head"), key="head", width=8)
+        table.add_column(t("tui.col.address"), key="address", width=18)
+        table.add_column(t("tui.col.members"), key="members", width=4)
+        table.add_column(t("tui.col.tags"), key="tags", width=30)
         yield table
 
     def focus_default(self) -> None:
