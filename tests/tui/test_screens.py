@@ -153,3 +153,35 @@ def test_a_second_gridterm_on_the_same_folder_says_so_in_one_line(tmp_path, caps
     assert code == 2
     assert err.startswith("gridterm: ") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_run_honours_no_mouse_lang_and_the_saved_language(tmp_path, monkeypatch):
+    from gridterm.app import GridtermApp
+
+    calls = []
+
+    def fake_run(self, **kwargs):  # the terminal itself is not under test here
+        calls.append((kwargs, i18n.get_language(), self.store.folder))
+
+    monkeypatch.setattr(GridtermApp, "run", fake_run)
+    folder = tmp_path / "data"
+    assert main(["--data-dir", str(folder), "--no-mouse", "--lang", "zh"]) == 0
+    assert calls[-1][0] == {"mouse": False} and calls[-1][1] == "zh_CN"
+    with Store.open(folder) as store:
+        store.meta_set("language", "en")
+    i18n.set_language("zh_CN")
+    assert main(["--data-dir", str(folder)]) == 0
+    assert calls[-1][0] == {"mouse": True} and calls[-1][1] == "en"
+
+
+def test_a_damaged_store_is_one_clear_line_not_a_traceback(tmp_path, capsys):
+    folder = tmp_path / "data"
+    with Store.open(folder):
+        pass
+    hot = next(p for p in folder.iterdir() if p.name.startswith("hot"))
+    hot.write_bytes(b'{"records": {"x": tru')
+    code = main(["--data-dir", str(folder), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("gridterm: ") and err.count("\n") == 1
+    assert "Traceback" not in err
