@@ -20,10 +20,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("sync", help=t("sync.cli.help"), description=t("sync.cli.help"))
     parser.add_argument("--ca-file", metavar="F", help=t("sync.cli.ca_file"))
     parser.add_argument(
-        "--deadline", type=float, default=120.0, metavar="S", help=t("sync.cli.deadline")
+        "--deadline", type=_seconds, default=120.0, metavar="S", help=t("sync.cli.deadline")
     )
     parser.add_argument("--quiet", action="store_true", help=t("sync.cli.quiet"))
     parser.set_defaults(func=run)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 86400:
+        raise argparse.ArgumentTypeError(t("sync.cli.bad_deadline", value=text))
+    return value
 
 
 class _Progress:

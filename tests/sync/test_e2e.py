@@ -100,16 +100,31 @@ def test_cli_enroll_sync_and_exit_codes(service, tmp_path, capsys):
     grid = service.make_grid()
     officer = service.make_officer(grid, "赵敏")
     code = service.make_code(officer)
-    assert main(["--data-dir", data, "enroll", service.url, code, "--device-name", "手机"]) == 0
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "--data-dir",
+                data,
+                "enroll",
+                service.url,
+                code,
+                "--device-name",
+                "手机",
+            ]
+        )
+        == 0
+    )
     assert "赵敏" in capsys.readouterr().out
     # A used code is refused with the service's reason; the enrollment is kept.
-    assert main(["--data-dir", data, "enroll", service.url, code]) == 2
+    assert main(["--lang", "en", "--data-dir", data, "enroll", service.url, code]) == 2
     assert "gridterm:" in capsys.readouterr().err
 
     with Store.open(data) as store:
         records = make_reports(store, 3)
         token = store.meta_get("enrollment")["token"]
-    assert main(["--data-dir", data, "sync"]) == 0
+    assert main(["--lang", "en", "--data-dir", data, "sync"]) == 0
     out = capsys.readouterr().out
     assert "Sent 3" in out and "0 left in the queue" in out
 
@@ -125,7 +140,7 @@ def test_cli_enroll_sync_and_exit_codes(service, tmp_path, capsys):
             headers={"Idempotency-Key": str(uuid.uuid4())},
         )
         assert r.json()["results"][0]["result"] == "stored"
-    assert main(["--data-dir", data, "sync"]) == 3
+    assert main(["--lang", "en", "--data-dir", data, "sync"]) == 3
     out = capsys.readouterr().out
     assert "conflict" in out and records[0]["id"] in out
 
@@ -134,7 +149,7 @@ def test_cli_enroll_sync_and_exit_codes(service, tmp_path, capsys):
         device_id = store.meta_get("enrollment")["device_id"]
         store.create("report", report_data(9))
     service.revoke(device_id)
-    assert main(["--data-dir", data, "sync"]) == 2
+    assert main(["--lang", "en", "--data-dir", data, "sync"]) == 2
     assert "revoked" in capsys.readouterr().err
     with Store.open(data) as store:
         assert len(store.query(state="unsent")) == 1
@@ -148,14 +163,14 @@ def test_cli_sync_with_the_service_down_exits_1_and_keeps_the_queue(tmp_path, ca
         # Nothing listens on port 9 of loopback (discard; refused at once).
         store.meta_set("enrollment", {**ENROLLMENT, "sync_url": "http://127.0.0.1:9"})
         make_reports(store, 2)
-    assert main(["--data-dir", data, "sync", "--deadline", "0.5"]) == 1
+    assert main(["--lang", "en", "--data-dir", data, "sync", "--deadline", "0.5"]) == 1
     assert "could not be reached" in capsys.readouterr().err
     with Store.open(data) as store:
         assert len(store.outbox()) == 2
 
 
 def test_cli_sync_without_enrollment_is_a_config_problem(tmp_path, capsys):
-    assert main(["--data-dir", str(tmp_path / "dev"), "sync"]) == 2
+    assert main(["--lang", "en", "--data-dir", str(tmp_path / "dev"), "sync"]) == 2
     assert "gridterm enroll" in capsys.readouterr().err
 
 
@@ -188,7 +203,7 @@ def test_a_big_queue_shows_a_progress_bar_on_stderr(service, tmp_path, capsys):
     with enroll_store(service, data) as store, store._hot.batch():
         for i in range(250):
             store.create("report", report_data(i))
-    assert main(["--data-dir", str(data), "sync"]) == 0
+    assert main(["--lang", "en", "--data-dir", str(data), "sync"]) == 0
     captured = capsys.readouterr()
     assert "Sending" in captured.err and "250/250" in captured.err
     assert "Sent 250" in captured.out
@@ -198,18 +213,41 @@ def test_reenrolling_needs_the_unsent_records_exported_first(service, tmp_path, 
     data = str(tmp_path / "dev")
     grid = service.make_grid()
     first = service.make_code(service.make_officer(grid, "孙丽"))
-    assert main(["--data-dir", data, "enroll", service.url, first]) == 0
+    assert main(["--lang", "en", "--data-dir", data, "enroll", service.url, first]) == 0
     with Store.open(data) as store:
         make_reports(store, 3)
     capsys.readouterr()
     second = service.make_code(service.make_officer(grid, "孙丽"))
-    assert main(["--data-dir", data, "enroll", service.url, second]) == 2
+    assert main(["--lang", "en", "--data-dir", data, "enroll", service.url, second]) == 2
     assert "3 record(s) have not been sent" in capsys.readouterr().err
     # The export `gridterm outbox --json` makes is what re-enrolling accepts.
-    assert main(["--data-dir", data, "outbox", "--json"]) == 0
+    assert main(["--lang", "en", "--data-dir", data, "outbox", "--json"]) == 0
     export = tmp_path / "outbox.json"
     export.write_text(capsys.readouterr().out, encoding="utf-8")
-    assert main(["--data-dir", data, "enroll", service.url, second, "--exported", str(export)]) == 0
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "--data-dir",
+                data,
+                "enroll",
+                service.url,
+                second,
+                "--exported",
+                str(export),
+            ]
+        )
+        == 0
+    )
     with Store.open(data) as store:
         assert len(store.outbox()) == 3  # still there, and still sent by the next sync
-    assert main(["--data-dir", data, "sync"]) == 0
+    assert main(["--lang", "en", "--data-dir", data, "sync"]) == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "soon"])
+def test_a_bad_deadline_is_named(tmp_path, capsys, value):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", "en", "--data-dir", str(tmp_path), "sync", "--deadline", value])
+    assert exit_.value.code == 2
+    assert f"'{value}' is not a number of seconds" in capsys.readouterr().err
