@@ -309,6 +309,15 @@ class VisitStartScreen(GridScreen):
 # --------------------------------------------------------------------------- walking
 
 
+async def _drained(widget: Any) -> None:
+    """Wait until ``widget`` has handled every message queued for it so far."""
+    import asyncio
+
+    done = asyncio.Event()
+    widget.call_later(done.set)
+    await done.wait()
+
+
 class VisitWalkScreen(GridScreen):
     """One checklist item at a time, then the summary.  ``draft`` is the state kept in the store."""
 
@@ -320,7 +329,8 @@ class VisitWalkScreen(GridScreen):
         # Digits are bindings (not a key handler) so that keys typed in a quick burst are
         # taken in order: y then 1 answers this item, then the next.
         *digit_bindings("choose", "wf.key.choose_option", "wf.visit.choose"),
-        Binding("enter", "next", "wf.key.next", id="wf.visit.next"),
+        # Priority, so it is taken in the order it was typed (see action_enter).
+        Binding("enter", "enter", "wf.key.next", id="wf.visit.next", priority=True),
         Binding("escape", "previous", "wf.key.previous", id="wf.visit.previous"),
         Binding("ctrl+s", "save", "wf.key.save", id="wf.visit.save"),
         Binding("ctrl+r", "report", "wf.key.raise_report", id="wf.visit.report"),
@@ -486,6 +496,31 @@ class VisitWalkScreen(GridScreen):
     @on(Input.Submitted, "#visit-input")
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
+        self.action_next(event.value)
+
+    async def action_enter(self) -> None:
+        """Enter, taken the moment it arrives (a priority key).
+
+        An officer on a slow phone types ahead: "9000", enter, "n" can arrive together.
+        Textual hands typed characters to the input box as they arrive but runs a box's
+        own enter later, so the "n" would join the answer ("9000n").  Here the app waits
+        until the box has taken every character typed *before* enter, reads it, and moves
+        on before the keys after enter are delivered.
+        """
+        focused = self.app.focused
+        if isinstance(focused, Input) and focused.id in ("visit-notes", "visit-follow-up"):
+            await _drained(focused)
+            if focused.id == "visit-notes":
+                self.query_one("#visit-follow-up", Input).focus()
+            else:
+                self.action_save()
+            return
+        box = self.query_one("#visit-input", Input)
+        item = self.item
+        if item is not None and item["type"] in ("number", "text", "date"):
+            await _drained(box)
+            self.action_next(box.value)
+            return
         self.action_next()
 
     @on(Input.Submitted, "#visit-notes")
@@ -504,13 +539,13 @@ class VisitWalkScreen(GridScreen):
         key = "notes" if event.input.id == "visit-notes" else "follow_up"
         self.draft[key] = event.value
 
-    def action_next(self) -> None:
+    def action_next(self, typed: str | None = None) -> None:
         item = self.item
         if item is None:
             self.action_save()
             return
         if item["type"] in ("number", "text", "date"):
-            raw = self.query_one("#visit-input", Input).value
+            raw = typed if typed is not None else self.query_one("#visit-input", Input).value
             try:
                 value = checklists.parse_answer(item, raw)
             except checklists.AnswerError as exc:

@@ -413,3 +413,24 @@ async def test_opening_visits_offers_the_unfinished_one(store):
         await press(pilot, "escape")  # leaves the walk: back where visits were opened from
         await pilot.pause()
         assert not isinstance(app.screen, (VisitWalkScreen, VisitStartScreen))
+
+
+async def test_key_typed_right_after_enter_does_not_join_the_answer(store):
+    """On a slow phone the officer can type ahead: "0", enter, "2" arrive together.  The
+    number saved is 0, never 02 or 2."""
+    household = add_household(store)
+    app = make_app(store)
+    async with app.run_test(size=(50, 25)) as pilot:
+        app.push_screen(VisitStartScreen(household_id=household["id"]))
+        await pilot.pause()
+        await press(pilot, "4", "2")  # poverty watch; income about the same
+        await pilot.pause()
+        walk = app.screen
+        assert walk.item["key"] == "income_per_head"
+        for key in ["9", "0", "0", "0", "enter", "n"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        assert walk.answers["income_per_head"] == 9000
+        # ... and the "n" typed ahead answered the next item, a yes/no one.
+        assert walk.answers["spending_surge"] is False
+        assert walk.item["key"] == "schooling_ok"
