@@ -1,4 +1,4 @@
-"""The app's own messages: small dataclasses, posted by screens and widgets."""
+"""The app's own messages: small dataclasses, posted by the app and its screens."""
 
 from __future__ import annotations
 
@@ -9,20 +9,7 @@ from textual.message import Message
 
 @dataclass
 class StoreChanged(Message):
-    """Something was saved; screens showing counts or lists refresh themselves."""
+    """Something was saved (``record_id``, or None for settings and sync); screens showing
+    counts or lists refresh themselves, and the header its outbox depth."""
 
     record_id: str | None = None
-
-
-@dataclass
-class HouseholdSaved(Message):
-    """The household form saved ``record`` (the whole stored record)."""
-
-    record: dict
-
-
-@dataclass
-class SyncStatus(Message):
-    """The sync worker's state for the header: ``text`` is already translated."""
-
-    text: str
