@@ -46,7 +46,6 @@ from gridterm.township.schemas_sync import (
     PullUpdate,
     PushIn,
     PushOut,
-    PushResult,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["sync"], responses=ERROR_RESPONSES)
@@ -299,15 +298,13 @@ def _receipts():
 
 def push_records(
     session: Session, device: DeviceIdentity, records: list[Any], lang: str
-) -> list[PushResult]:
-    """Store one batch for ``device``; the caller commits.  Results are in the batch's order."""
-    results: list[PushResult | None] = [None] * len(records)
+) -> list[dict[str, Any]]:
+    """Store one batch for ``device``; the caller commits.  Results (dicts shaped like
+    :class:`PushResult`) are in the batch's order."""
+    results: list[dict[str, Any] | None] = [None] * len(records)
 
     def settle(item: Incoming, result: str, error: str | None = None) -> None:
-        # Built from values this module made: no need to validate them again.
-        results[item.index] = PushResult.model_construct(
-            id=item.id, rev=item.rev, result=result, error=error
-        )
+        results[item.index] = {"id": item.id, "rev": item.rev, "result": result, "error": error}
 
     # 1. Validate each record on its own.
     incoming: list[Incoming] = []
@@ -316,7 +313,7 @@ def push_records(
             incoming.append(_prepare(raw, index, device, lang))
         except Rejected as exc:
             rid, rev = _envelope_id(raw)
-            results[index] = PushResult(id=rid, rev=rev, result="rejected", error=exc.message)
+            results[index] = {"id": rid, "rev": rev, "result": "rejected", "error": exc.message}
 
     # 2. The same (id, rev) twice in one batch: the later copy compares with the first.
     first: dict[tuple[str, int], Incoming] = {}
@@ -660,22 +657,23 @@ def _push_in(
                 )
             if earlier.response is not None:
                 session.rollback()
-                return _json(PushOut.model_validate(earlier.response))
+                return _json(earlier.response)
     results = push_records(session, device, records, lang)
-    out = PushOut(results=results)
+    out = {"results": results}
     if key_row_pk is not None:
         session.execute(
-            update(db.IdempotencyKey)
-            .where(db.IdempotencyKey.pk == key_row_pk)
-            .values(response=out.model_dump(mode="json"))
+            update(db.IdempotencyKey).where(db.IdempotencyKey.pk == key_row_pk).values(response=out)
         )
     session.commit()
     return _json(out)
 
 
-def _json(out: PushOut) -> Response:
-    # Encoded once by pydantic; the route's response_model still documents the shape.
-    return Response(out.model_dump_json(), media_type="application/json")
+def _json(out: dict[str, Any]) -> Response:
+    # Results are plain dicts shaped like PushResult; response_model documents them.
+    return Response(
+        json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        media_type="application/json",
+    )
 
 
 # --------------------------------------------------------------------------- pull
