@@ -48,11 +48,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run, op="code")
 
     staff = sub.add_parser("staff", help=t("service.admin.staff.help"))
-    staff_sub = staff.add_subparsers(dest="action", metavar="add", required=True)
+    staff_sub = staff.add_subparsers(dest="action", metavar="add|revoke", required=True)
     p = staff_sub.add_parser("add", help=t("service.admin.staff_add.help"))
     p.add_argument("--township", required=True, metavar="T", help=t("service.admin.opt.township"))
     p.add_argument("name", metavar="NAME")
     p.set_defaults(func=run, op="staff_add")
+    p = staff_sub.add_parser("revoke", help=t("service.admin.staff_revoke.help"))
+    p.add_argument("staff", metavar="STAFF")
+    p.set_defaults(func=run, op="staff_revoke")
 
     p = sub.add_parser("revoke", help=t("service.admin.revoke.help"))
     p.add_argument("device", metavar="DEVICE")
@@ -152,7 +155,11 @@ def _do(args: argparse.Namespace, session: Any, admin: Any) -> list[str]:
         return [t("service.admin.created_code", officer=officer.name, expires=expires), code]
     if op == "staff_add":
         token, row = admin.add_staff(session, args.township, args.name)
-        return [t("service.admin.created_staff", name=row.name), token]
+        return [t("service.admin.created_staff", name=row.name, id=row.id), token]
+    if op == "staff_revoke":
+        row, now = admin.revoke_staff(session, args.staff)
+        key = "service.admin.staff_revoked" if now else "service.admin.already_revoked"
+        return [t(key, name=row.name), row.id]
     if op == "revoke":
         row, now = admin.revoke_device(session, args.device)
         key = "service.admin.revoked" if now else "service.admin.already_revoked"

@@ -161,6 +161,18 @@ def revoke_device(session: Session, device: str) -> tuple[db.Device, bool]:
     return row, True
 
 
+def revoke_staff(session: Session, staff: str) -> tuple[db.Staff, bool]:
+    """Revoke a staff member's token (by staff id); returns (row, whether revoked just now)."""
+    row = session.get(db.Staff, staff)
+    if row is None:
+        raise AdminError("service.admin.error.no_staff", ref=staff)
+    if row.revoked_at is not None:
+        return row, False
+    row.revoked_at = db.utcnow()
+    session.flush()
+    return row, True
+
+
 def set_pull_floor(session: Session, floor: int) -> None:
     """Devices whose cursor is below ``floor`` get 410 and do a full pull."""
     db.meta_set(session, db.PULL_FLOOR_KEY, str(int(floor)))

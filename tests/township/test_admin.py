@@ -201,3 +201,30 @@ def test_default_database_is_in_the_data_folder(tmp_path, capsys, monkeypatch):
     assert (folder / "township.db").exists()
     got = rows(f"sqlite:///{folder / 'township.db'}", select(db.Township.id))
     assert [r[0] for r in got] == [township]
+
+
+def test_staff_token_can_be_revoked(admin_cli, capsys, live_service_for_db):
+    township = admin_cli("township", "add", "镇")
+    main(
+        [
+            "--lang",
+            "en",
+            "admin",
+            "--db",
+            admin_cli.url,
+            "staff",
+            "add",
+            "--township",
+            township,
+            "李",
+        ]
+    )
+    out = capsys.readouterr().out.splitlines()
+    token = out[-1]
+    staff_id = out[-2].split("staff id ")[1].split(";")[0]
+    with live_service_for_db(admin_cli.url) as svc, svc.client(token) as c:
+        assert c.get("/api/v1/staff/me").status_code == 200
+        assert admin_cli("staff", "revoke", staff_id) == staff_id
+        r = c.get("/api/v1/staff/me")
+        assert r.status_code == 401 and r.json()["code"] == "staff_revoked"
+    assert "No staff member" in admin_cli("staff", "revoke", "nobody", ok=False)
