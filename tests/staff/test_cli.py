@@ -19,6 +19,7 @@ from gridterm.staff.client import StaffClient, StaffError, normalize_url
 def config_home(tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDTERM_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("GRIDTERM_STAFF_TOKEN", raising=False)
+    monkeypatch.setenv("GRIDTERM_LANG", "en")  # main() detects the language from the env
     return tmp_path / "config"
 
 

@@ -178,9 +178,10 @@ async def test_transition_needs_a_reason_to_return_and_writes_feedback(township,
     assert (event["to_status"], event["reason"]) == ("returned", "属村内事务")
 
 
-async def test_reply_comment_and_accept_then_done_from_the_detail(township):
+@pytest.mark.parametrize("size", SIZES)
+async def test_reply_comment_and_accept_then_done_from_the_detail(township, size):
     app = make_app(township)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await open_list(pilot)
         screen = await open_detail(pilot, township, "rubbish")
         # c: a comment between staff
@@ -360,3 +361,16 @@ async def test_refresh_timer_brings_new_records_without_a_key(township):
         township.push(new_report(township.device, report("井盖缺失")))
         await until(pilot, lambda: len(listed(app)) == 6, what="the new record listed")
         assert "井盖缺失" in screen_text(app)
+
+
+async def test_command_palette_offers_the_keys_by_name(township, tmp_path):
+    app = make_app(township)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_list(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Export")
+        await until(pilot, lambda: "Export" in screen_text(app), what="the command listed")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog), what="export opened")

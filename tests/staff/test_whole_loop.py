@@ -187,5 +187,7 @@ async def test_whole_loop(any_service, tmp_path):
         assert (got["feedback"], got["public_reply"]) == (FEEDBACK, REPLY)
         await pilot.press("f")  # Home -> Feedback
         await until(pilot, lambda: FEEDBACK[:8] in screen_text(officer), what="feedback shown")
+        detail = str(officer.screen.query_one("#fb-detail").render())
+        assert FEEDBACK in detail and REPLY in detail
         assert re.search(r"Done", screen_text(officer))
     store.close()
