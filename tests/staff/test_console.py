@@ -374,3 +374,21 @@ async def test_command_palette_offers_the_keys_by_name(township, tmp_path):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ExportDialog), what="export opened")
+
+
+async def test_next_page_with_n_and_a_refresh_keeps_what_is_shown(township, monkeypatch):
+    from gridterm.staff.screens import incoming
+
+    monkeypatch.setattr(incoming, "PAGE", 2)
+    app = make_app(township)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_list(pilot, 2)
+        assert "2 of 5" in screen_text(app)
+        await pilot.press("n")
+        await open_list(pilot, 4)
+        await pilot.press("n")
+        await open_list(pilot, 5)
+        first = listed(app)
+        await pilot.press("r")  # a refresh reloads everything shown, not just the first page
+        await settle(pilot)
+        assert listed(app) == first and "5 of 5" in screen_text(app)
