@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -33,6 +33,7 @@ from gridterm.screens.visit_kit import ConfirmScreen, changed, now_iso, offer_re
 from gridterm.widgets.record_text import address
 
 DRAFT_KEY = "visit"
+TYPED = ("number", "text", "date")
 
 
 def digit_bindings(action: str, description: str, id_prefix: str) -> list[Binding]:
@@ -309,28 +310,18 @@ class VisitStartScreen(GridScreen):
 # --------------------------------------------------------------------------- walking
 
 
-async def _drained(widget: Any) -> None:
-    """Wait until ``widget`` has handled every message queued for it so far."""
-    import asyncio
-
-    done = asyncio.Event()
-    widget.call_later(done.set)
-    await done.wait()
-
-
 class VisitWalkScreen(GridScreen):
     """One checklist item at a time, then the summary.  ``draft`` is the state kept in the store."""
 
     TITLE_KEY = "wf.screen.visit"
     CSS_PATH = "visit.tcss"
     BINDINGS = [
+        # While an item is on screen its keys are taken by on_key, in the order they were
+        # typed; these bindings put them in the footer and the palette.
         Binding("y", "yes_no(True)", "wf.key.yes", id="wf.visit.yes"),
         Binding("n", "yes_no(False)", "wf.key.no", id="wf.visit.no"),
-        # Digits are bindings (not a key handler) so that keys typed in a quick burst are
-        # taken in order: y then 1 answers this item, then the next.
         *digit_bindings("choose", "wf.key.choose_option", "wf.visit.choose"),
-        # Priority, so it is taken in the order it was typed (see action_enter).
-        Binding("enter", "enter", "wf.key.next", id="wf.visit.next", priority=True),
+        Binding("enter", "next", "wf.key.next", id="wf.visit.next"),
         Binding("escape", "previous", "wf.key.previous", id="wf.visit.previous"),
         Binding("ctrl+s", "save", "wf.key.save", id="wf.visit.save"),
         Binding("ctrl+r", "report", "wf.key.raise_report", id="wf.visit.report"),
@@ -345,6 +336,7 @@ class VisitWalkScreen(GridScreen):
         self.draft.setdefault("answers", {})
         self.draft.setdefault("reports", {})
         self.index = max(0, min(int(draft.get("index", 0)), len(self.items)))
+        self.typed = ""  # what has been typed for a number, text or date item
 
     # -- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -353,7 +345,7 @@ class VisitWalkScreen(GridScreen):
             with VerticalScroll(id="visit-item-box"):
                 yield Static("", id="visit-item", markup=False)
                 yield Static("", id="visit-options", markup=False)
-                yield Input(compact=True, id="visit-input")
+                yield Static("", id="visit-input", markup=False)
                 yield Static("", id="visit-current", markup=False)
                 yield Static("", id="visit-error", markup=False)
                 yield Static("", id="visit-summary", markup=False)
@@ -375,7 +367,7 @@ class VisitWalkScreen(GridScreen):
     def answers(self) -> dict:
         return self.draft["answers"]
 
-    def show(self, error: str = "") -> None:
+    def show(self, error: str = "", keep_typed: bool = False) -> None:
         item = self.item
         summary = item is None
         for wid in ("#visit-item", "#visit-options", "#visit-current", "#visit-input"):
@@ -408,7 +400,7 @@ class VisitWalkScreen(GridScreen):
             f"{checklists.text(item['label'])}  [{required}]"
         )
         options = self.query_one("#visit-options", Static)
-        box = self.query_one("#visit-input", Input)
+        box = self.query_one("#visit-input", Static)
         value = self.answers.get(item["key"])
         if kind == "choice":
             options.update(
@@ -428,15 +420,25 @@ class VisitWalkScreen(GridScreen):
             )
         else:
             current.update("")
-        if box.display:
-            box.placeholder = t(f"wf.visit.type.{kind}")
-            box.value = "" if value is None else str(value)
-            box.focus()
-        else:
-            self.set_focus(None)
+        if box.display and not keep_typed:
+            self.typed = "" if value is None else str(value)
+        self._show_typed()
+        self.set_focus(None)
         self.query_one("#visit-keys", Static).update(t(f"wf.visit.keys.{kind}"))
         self.query_one("#visit-item-box").scroll_home(animate=False)
         self._refresh_keys()
+
+    def _show_typed(self) -> None:
+        item = self.item
+        if item is None or item["type"] not in TYPED:
+            return
+        box = self.query_one("#visit-input", Static)
+        if self.typed:
+            box.update(self.typed + "▏")
+            box.remove_class("-placeholder")
+        else:
+            box.update("▏" + t(f"wf.visit.type.{item['type']}"))
+            box.add_class("-placeholder")
 
     def _refresh_keys(self) -> None:
         """Redraw the footer only when the keys on offer change (it is rebuilt each time)."""
@@ -479,6 +481,50 @@ class VisitWalkScreen(GridScreen):
         return True
 
     # -- keys --------------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """Every key of an item, taken here in the order it was typed.
+
+        An officer on a slow phone types ahead ("9000", enter, "n" can arrive together).
+        Textual runs bindings later than key handlers, and hands characters to whichever
+        widget had the focus when they arrived; so the walk focuses nothing and reads its
+        keys itself: the answer typed before enter is the answer, the key after it answers
+        the next item.
+        """
+        item = self.item
+        if item is None or self.app.screen is not self:
+            return
+        key = event.key
+        typed_item = item["type"] in TYPED
+        if key == "enter":
+            self.action_next()
+        elif key == "escape":
+            self.action_previous()
+        elif typed_item and key == "backspace":
+            self.typed = self.typed[:-1]
+            self._show_typed()
+        elif typed_item and key == "ctrl+u":
+            self.typed = ""
+            self._show_typed()
+        elif typed_item and event.is_printable and event.character:
+            self.typed += event.character
+            self._show_typed()
+        elif item["type"] == "yes_no" and key in ("y", "n"):
+            self.action_yes_no(key == "y")
+        elif item["type"] == "choice" and len(key) == 1 and key.isdigit():
+            self.action_choose(int(key))
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Text from an input method or the clipboard goes into a typed answer."""
+        item = self.item
+        if item is not None and item["type"] in TYPED:
+            event.stop()
+            self.typed += " ".join(event.text.splitlines())
+            self._show_typed()
+
     def action_choose(self, n: int) -> None:
         item = self.item
         if item is None or item["type"] != "choice":
@@ -492,36 +538,6 @@ class VisitWalkScreen(GridScreen):
         item = self.item
         if item is not None and item["type"] == "yes_no":
             self.record(value)
-
-    @on(Input.Submitted, "#visit-input")
-    def _typed(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_next(event.value)
-
-    async def action_enter(self) -> None:
-        """Enter, taken the moment it arrives (a priority key).
-
-        An officer on a slow phone types ahead: "9000", enter, "n" can arrive together.
-        Textual hands typed characters to the input box as they arrive but runs a box's
-        own enter later, so the "n" would join the answer ("9000n").  Here the app waits
-        until the box has taken every character typed *before* enter, reads it, and moves
-        on before the keys after enter are delivered.
-        """
-        focused = self.app.focused
-        if isinstance(focused, Input) and focused.id in ("visit-notes", "visit-follow-up"):
-            await _drained(focused)
-            if focused.id == "visit-notes":
-                self.query_one("#visit-follow-up", Input).focus()
-            else:
-                self.action_save()
-            return
-        box = self.query_one("#visit-input", Input)
-        item = self.item
-        if item is not None and item["type"] in ("number", "text", "date"):
-            await _drained(box)
-            self.action_next(box.value)
-            return
-        self.action_next()
 
     @on(Input.Submitted, "#visit-notes")
     def _notes_done(self, event: Input.Submitted) -> None:
@@ -539,17 +555,16 @@ class VisitWalkScreen(GridScreen):
         key = "notes" if event.input.id == "visit-notes" else "follow_up"
         self.draft[key] = event.value
 
-    def action_next(self, typed: str | None = None) -> None:
+    def action_next(self) -> None:
         item = self.item
         if item is None:
             self.action_save()
             return
-        if item["type"] in ("number", "text", "date"):
-            raw = typed if typed is not None else self.query_one("#visit-input", Input).value
+        if item["type"] in TYPED:
             try:
-                value = checklists.parse_answer(item, raw)
+                value = checklists.parse_answer(item, self.typed)
             except checklists.AnswerError as exc:
-                self.show(str(exc))
+                self.show(str(exc), keep_typed=True)
                 return
             self.record(value)
             return

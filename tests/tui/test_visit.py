@@ -66,7 +66,7 @@ async def press(pilot, *keys) -> None:
             if batch:
                 await pilot.press(*batch)
                 batch = []
-            pilot.app.focused.post_message(events.Paste(str(key)))
+            pilot.app.post_message(events.Paste(str(key)))  # to the focused widget, or the screen
             await pilot.pause()
         else:
             batch.append(key)
