@@ -12,7 +12,8 @@ from gridterm import i18n
 @pytest.fixture(autouse=True)
 def _language_en(monkeypatch):
     """Tests run in English unless they choose otherwise; each test starts fresh."""
-    monkeypatch.delenv("GRIDTERM_LANG", raising=False)
+    # English for subprocesses too (the CLI reads GRIDTERM_LANG; the C locale means Chinese).
+    monkeypatch.setenv("GRIDTERM_LANG", "en")
     monkeypatch.delenv("GRIDTERM_DATA_DIR", raising=False)
     i18n.set_language("en")
     yield
