@@ -392,3 +392,12 @@ async def test_next_page_with_n_and_a_refresh_keeps_what_is_shown(township, monk
         await pilot.press("r")  # a refresh reloads everything shown, not just the first page
         await settle(pilot)
         assert listed(app) == first and "5 of 5" in screen_text(app)
+
+
+async def test_a_record_that_is_gone_says_so_and_goes_back(township):
+    app = make_app(township)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_list(pilot)
+        app.push_screen(DetailScreen("00000000-0000-4000-8000-00000000dead"))
+        await until(pilot, lambda: isinstance(app.screen, IncomingScreen) and app._notifications)
+        assert "not there" in next(iter(app._notifications)).message

@@ -22,6 +22,7 @@ from gridterm.staff.base import ReportsWorkerErrors
 from gridterm.model import field_label, label
 from gridterm.receipts import display_number
 from gridterm.staff import text
+from gridterm.staff.client import StaffNotFound
 from gridterm.staff.diff import diff, show
 from gridterm.staff.widgets import StaffHeader
 from gridterm.widgets.footer import AppFooter
@@ -166,6 +167,17 @@ class DetailScreen(ReportsWorkerErrors, Screen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def on_worker_state_changed(self, event) -> None:
+        super().on_worker_state_changed(event)
+        # Gone (or moved to another township) before it could be shown: back to the list.
+        if (
+            event.worker.error is not None
+            and isinstance(event.worker.error, StaffNotFound)
+            and self.record is None
+            and self.app.screen is self
+        ):
+            self.app.pop_screen()
 
     @work(thread=True, exclusive=True, group="detail-load", exit_on_error=False)
     def load(self) -> None:
