@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.errors import GridtermError
 from gridterm.township import db
-from gridterm.township.deps import token_hash
+from gridterm.township.deps import new_token, token_hash
 
 NAME_MAX = 200
 
@@ -137,10 +137,8 @@ def issue_code(
 
 def add_staff(session: Session, township: str, name: str) -> tuple[str, db.Staff]:
     """A staff member of ``township``: returns (token, row).  Only the token's hash is kept."""
-    import secrets
-
     parent = find_township(session, township)
-    token = secrets.token_urlsafe(32)
+    token = new_token("s")
     row = db.Staff(
         id=_new_id(), township_id=parent.id, name=_name(name), token_hash=token_hash(token)
     )

@@ -34,6 +34,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def new_token(kind: str) -> str:
+    """A bearer token (256 random bits) with a prefix saying what it is: ``gtd_`` for a device,
+    ``gts_`` for staff.  The prefix also means a token never starts with "-", which a shell
+    command line (``--token T``) would read as an option."""
+    import secrets
+
+    return f"gt{kind}_{secrets.token_urlsafe(32)}"
+
+
 def service_state(request: Request):
     return request.app.state.gridterm
 

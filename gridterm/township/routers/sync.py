@@ -31,6 +31,7 @@ from gridterm.township.deps import (
     DeviceIdentity,
     client_address,
     current_device,
+    new_token,
     read_session,
     service_state,
     token_hash,
@@ -143,7 +144,7 @@ def enroll(
     officer = session.get(db.Officer, row.officer_id)
     grid = session.get(db.Grid, officer.grid_id)
     township = session.get(db.Township, grid.township_id)
-    token = secrets.token_urlsafe(32)
+    token = new_token("d")
     device_secret = secrets.token_urlsafe(32)
     session.add(
         db.Device(
