@@ -64,10 +64,7 @@ def find_grid(session: Session, ref: str) -> db.Grid:
 
 
 def find_officer(session: Session, ref: str) -> db.Officer:
-    row = session.get(db.Officer, ref)
-    if row is None:
-        raise AdminError("service.admin.error.no_officer", ref=ref)
-    return row
+    return _find(session, db.Officer, ref, "officer")
 
 
 def add_township(session: Session, name: str) -> db.Township:

@@ -41,6 +41,10 @@ def test_the_whole_setup_from_the_shell(admin_cli, live_service_for_db):
     officer = admin_cli("officer", "add", "--grid", grid, "王网格", "--phone", "13800138000")
     code = admin_cli("code", "--officer", officer, "--ttl", "2h")
     assert len(code) == 9 and code[4] == "-"
+    # An officer's unique name works too; a shared one asks for the id.
+    assert len(admin_cli("code", "--officer", "王网格")) == 9
+    admin_cli("officer", "add", "--grid", grid2, "王网格")
+    assert "Several officers" in admin_cli("code", "--officer", "王网格", ok=False)
     token = admin_cli("staff", "add", "--township", township, "李干部")
     assert len(token) >= 43
     assert len({township, grid, grid2, officer}) == 4
