@@ -151,3 +151,36 @@ async def test_sync_now_while_offline_says_why(tmp_path):
                 await pilot.press("ctrl+y")
                 await until(pilot, lambda: any("could not be reached" in m for m in said))
                 assert len(store.outbox()) == 1
+
+
+async def test_sync_status_view_shows_state_queue_and_attention(store):
+    from textual.app import App
+
+    from gridterm.widgets.sync_status import SyncStatusView
+
+    store.meta_set("enrollment", dict(ENROLLMENT))
+    records = make_reports(store, 3)
+    store.mark_synced([{"id": records[0]["id"], "rev": 1, "result": "rejected", "error": "x"}])
+
+    class Host(App):
+        def __init__(self):
+            super().__init__()
+            self.store = store
+            self.sync_state = "offline"
+
+        def now(self):
+            return NOW
+
+        def compose(self):
+            yield SyncStatusView(id="status")
+
+    app = Host()
+    async with app.run_test(size=(80, 5)) as pilot:
+        view = app.query_one("#status", SyncStatusView)
+        assert str(view.render()) == "offline · never synced · 2 queued · 1 need attention"
+        assert view.has_class("-offline")
+        app.sync_state = "syncing"
+        view.refresh_status()
+        await pilot.pause()
+        assert str(view.render()).startswith("syncing…")
+        assert not view.has_class("-offline") and view.has_class("-syncing")
