@@ -230,7 +230,7 @@ def _id_problem(value: str, today: date | None = None) -> tuple[str, dict] | Non
     return None
 
 
-def check_id_number(value: str, field: str = "id_number") -> str:
+def check_id_number(value: str, field: str = "id_number", *, today: date | None = None) -> str:
     """A valid 18-character resident ID, normalised (spaces dropped, ``x`` -> ``X``).
 
     Raises :class:`ValidationError` saying what is wrong: length (15-digit legacy numbers
@@ -243,7 +243,7 @@ def check_id_number(value: str, field: str = "id_number") -> str:
     normal = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).upper()
     if not normal:
         raise ValidationError([FieldError(field, "model.required")])
-    problem = _id_problem(normal)
+    problem = _id_problem(normal, today)
     if problem:
         raise ValidationError([FieldError(field, problem[0], problem[1])])
     return normal
@@ -474,6 +474,16 @@ RECEIPT = _obj(
     }
 )
 
+# Specs used outside KIND_SPECS, made once (not per value checked).
+_ID_TEXT = _text(ID_MAX)
+_DATETIME_SPEC = Spec("datetime")
+_RECEIPTS_SPEC = _list(RECEIPT, 50)
+_ANSWER_TEXT = _long()
+_ANSWER_CHOICE = _text(LINE_MAX)
+_RECORD_KEYS = (
+    frozenset(ENVELOPE) | {"receipts"} | frozenset(DEVICE_ONLY) | frozenset(SERVICE_OWNED)
+)
+
 SERVICE_SPECS: dict[str, Spec] = {
     "status": _code("status"),
     "feedback": _long(),
@@ -601,7 +611,7 @@ def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> A
         return value if parsed.microsecond == 0 else parsed.replace(microsecond=0).isoformat()
     if kind == "id_number":
         try:
-            return check_id_number(value, path)
+            return check_id_number(value, path, today=today)
         except ValidationError as exc:
             out.extend(exc.errors)
             return value
@@ -638,9 +648,9 @@ def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> A
             return value
         return _check_fields(spec.fields, value, path, out, today)
     if kind == "answers":
-        return _check_answers(spec, value, path, out)
+        return _check_answers(spec, value, path, out, today)
     if kind == "answer":
-        return _check_answer(value, path, out)
+        return _check_answer(value, path, out, today)
     return value
 
 
@@ -671,7 +681,7 @@ def _check_fields(fields: dict, value: dict, path: str, out: _Collector, today: 
     return result
 
 
-def _check_answers(spec: Spec, value: Any, path: str, out: _Collector) -> Any:
+def _check_answers(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> Any:
     if not isinstance(value, dict):
         out.add(path, "model.not_object")
         return value
@@ -683,11 +693,11 @@ def _check_answers(spec: Spec, value: Any, path: str, out: _Collector) -> Any:
         if not isinstance(key, str) or not key or len(key) > ID_MAX or _bad_chars(key, False):
             out.add(path, "model.bad_answer_key", value=_shown(key))
             continue
-        result[key] = _check_answer(answer, f"{path}.{key}", out)
+        result[key] = _check_answer(answer, f"{path}.{key}", out, today)
     return result
 
 
-def _check_answer(answer: Any, path: str, out: _Collector) -> Any:
+def _check_answer(answer: Any, path: str, out: _Collector, today: date) -> Any:
     """One checklist answer: yes/no, a finite number, text, a date, or a list of choices."""
     if answer is None or isinstance(answer, (bool, int)):
         return answer
@@ -696,9 +706,9 @@ def _check_answer(answer: Any, path: str, out: _Collector) -> Any:
             out.add(path, "model.bad_answer", value=_shown(answer))
         return answer
     if isinstance(answer, str):
-        return _check(_long(), answer, path, out, date.today())
+        return _check(_ANSWER_TEXT, answer, path, out, today)
     if isinstance(answer, list) and len(answer) <= 50 and all(isinstance(a, str) for a in answer):
-        return [_check(_text(LINE_MAX), a, path, out, date.today()) for a in answer]
+        return [_check(_ANSWER_CHOICE, a, path, out, today) for a in answer]
     out.add(path, "model.bad_answer", value=_shown(answer))
     return answer
 
@@ -712,13 +722,13 @@ def validate_data(kind: str, data: dict) -> dict:
     Error paths start with ``data.`` (``data.members[0].id_number``).
     """
     out = _Collector()
-    result = _validate_data(kind, data, out)
+    result = _validate_data(kind, data, out, date.today())
     if out.errors:
         raise ValidationError(out.errors)
     return result
 
 
-def _validate_data(kind: str, data: Any, out: _Collector) -> Any:
+def _validate_data(kind: str, data: Any, out: _Collector, today: date) -> Any:
     spec = KIND_SPECS.get(kind) if isinstance(kind, str) else None
     if spec is None:
         out.add("kind", "model.bad_code", value=_shown(kind))
@@ -726,12 +736,12 @@ def _validate_data(kind: str, data: Any, out: _Collector) -> Any:
     if not isinstance(data, dict):
         out.add("data", "model.not_object")
         return data
-    result = _check_fields(spec.fields, data, "data", out, date.today())
-    _cross_check(kind, result, out)
+    result = _check_fields(spec.fields, data, "data", out, today)
+    _cross_check(kind, result, out, today)
     return result
 
 
-def _cross_check(kind: str, data: dict, out: _Collector) -> None:
+def _cross_check(kind: str, data: dict, out: _Collector, today: date) -> None:
     """Checks between fields, made only where each field is valid on its own."""
     if kind == "household":
         members = data.get("members")
@@ -743,7 +753,7 @@ def _cross_check(kind: str, data: dict, out: _Collector) -> None:
                 isinstance(number, str)
                 and isinstance(year, int)
                 and not isinstance(year, bool)
-                and _id_problem(number) is None
+                and _id_problem(number, today) is None
                 and int(number[6:10]) != year
             ):
                 out.add(
@@ -767,10 +777,10 @@ def validate_record(record: dict) -> dict:
     out = _Collector()
     if not isinstance(record, dict):
         raise ValidationError([FieldError("record", "model.not_object")])
+    today = date.today()  # once per record: every check of this record sees the same day
     result: dict = {}
-    allowed = set(ENVELOPE) | {"receipts"} | set(DEVICE_ONLY) | set(SERVICE_OWNED)
     for key in record:
-        if key not in allowed:
+        if key not in _RECORD_KEYS:
             out.add(str(key), "model.unknown_field", name=_shown(key))
 
     rid = record.get("id")
@@ -798,22 +808,22 @@ def validate_record(record: dict) -> dict:
         value = record.get(key, "")
         if value is None:
             value = ""
-        result[key] = _check(_text(ID_MAX), value, key, out, date.today()) if value else value
+        result[key] = _check(_ID_TEXT, value, key, out, today) if value else value
     device = record.get("device")
     if _is_empty(device):
         out.add("device", "model.required")
         result["device"] = device
     else:
-        result["device"] = _check(_text(ID_MAX), device, "device", out, date.today())
+        result["device"] = _check(_ID_TEXT, device, "device", out, today)
     for key in ("created_at", "updated_at"):
         value = record.get(key)
         if _is_empty(value):
             out.add(key, "model.required")
             result[key] = value
         else:
-            result[key] = _check(Spec("datetime"), value, key, out, date.today())
+            result[key] = _check(_DATETIME_SPEC, value, key, out, today)
     if kind in KINDS:
-        result["data"] = _validate_data(kind, record.get("data"), out)
+        result["data"] = _validate_data(kind, record.get("data"), out, today)
     else:
         result["data"] = record.get("data")
     if "receipts" in record:
@@ -821,12 +831,12 @@ def validate_record(record: dict) -> dict:
         if receipts is None:
             result["receipts"] = None
         else:
-            result["receipts"] = _check(_list(RECEIPT, 50), receipts, "receipts", out, date.today())
+            result["receipts"] = _check(_RECEIPTS_SPEC, receipts, "receipts", out, today)
             _check_receipt_parties(result, out)
     for key, spec in SERVICE_SPECS.items():
         if key in record:
             value = record[key]
-            result[key] = value if value is None else _check(spec, value, key, out, date.today())
+            result[key] = value if value is None else _check(spec, value, key, out, today)
     for key in DEVICE_ONLY:
         if key in record:
             result[key] = record[key]
@@ -919,10 +929,12 @@ def new_record(
     return validate_record(record)
 
 
+_NOT_WIRE = frozenset(DEVICE_ONLY) | frozenset(SERVICE_OWNED)
+
+
 def wire_form(record: dict) -> dict:
     """The record as it is pushed: without device-only and service-owned keys."""
-    drop = set(DEVICE_ONLY) | set(SERVICE_OWNED)
-    return {k: v for k, v in record.items() if k not in drop}
+    return {k: v for k, v in record.items() if k not in _NOT_WIRE}
 
 
 def canonical_json(obj: Any) -> bytes:
