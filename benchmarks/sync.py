@@ -167,7 +167,7 @@ def main() -> int:
             # -- push ------------------------------------------------------------------
             first = tmp / "device1"
             enroll(db_url, url, grid_id, first, "王芳")
-            with Store.open(first) as store, store._hot.batch():  # build the queue fast
+            with Store.open(first) as store, store.batch():  # build the queue fast
                 for i in range(args.records):
                     store.create(*record_data(i))
             seconds, summary = gridterm_sync(first)

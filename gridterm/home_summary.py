@@ -63,6 +63,28 @@ LAST_VISITS = "home_last_visit"  # meta: {household id: time of its latest visit
 FEEDBACK_SEEN = "home_feedback"  # meta: [[record id, status_at]] newest first, at most 50
 
 
+def remember_leaving(store, records: list[dict]) -> dict:
+    """What Home must keep of records leaving the hot file for the archive.
+
+    Pass as ``store.archive(before_move=partial(remember_leaving, store))``: the two meta
+    entries are written in the same write that moves the records, so a visit archived before
+    Home ever drew it still counts as that household's latest visit.
+    """
+    last_visit: dict[str, str] = dict(store.meta_get(LAST_VISITS) or {})
+    remembered = {rid: at for rid, at in store.meta_get(FEEDBACK_SEEN) or []}
+    for record in records:
+        data = record.get("data") or {}
+        if record.get("kind") == "visit":
+            when = data.get("visited_at") or record.get("created_at", "")
+            hid = data.get("household_id", "")
+            if when > last_visit.get(hid, ""):
+                last_visit[hid] = when
+        if record.get("status_at"):
+            remembered[record["id"]] = record["status_at"]
+    newest = sorted(remembered.items(), key=lambda pair: pair[1], reverse=True)[:50]
+    return {LAST_VISITS: last_visit, FEEDBACK_SEEN: [list(p) for p in newest]}
+
+
 def summarize(store, today: date) -> HomeSummary:
     """Everything Home shows, without reading the archive beyond the households.
 

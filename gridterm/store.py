@@ -834,11 +834,19 @@ class Store:
                     self._records.insert(Document(_copy(doc), doc_id=doc["id"]))
             return changed
 
-    def archive(self, now: str | None = None) -> int:
+    def archive(
+        self,
+        now: str | None = None,
+        before_move: Callable[[list[dict]], dict[str, Any]] | None = None,
+    ) -> int:
         """Move records that are synced (this rev, no error) and closed to archive shards.
 
         Order: shards, then the index, then the hot file — a crash in between leaves a
         record in both places (the hot copy wins), never in neither.  Returns how many moved.
+
+        ``before_move(records)`` may return meta values to set in the same write that takes
+        the records out of the hot file: a digest of what is leaving (Home keeps each
+        household's latest visit that way) is never lost and never ahead of the move.
         """
         with self._guard():
             hot = self._raw("records")
@@ -864,8 +872,11 @@ class Store:
                 for rec in recs:
                     index[rec["id"]] = name
             index_storage.write(index_tables)
+            digest = before_move([_copy(rec) for rec in moving]) if before_move else {}
             with self._hot.batch():
                 self._records.remove(doc_ids=[rec["id"] for rec in moving])
+                for key, value in digest.items():
+                    self._put(self._meta, key, {"value": _copy(value)})
                 self._put(self._meta, "last_archive_at", {"value": now or model.now_iso()})
             return len(moving)
 
@@ -957,6 +968,15 @@ class Store:
     def meta_set(self, key: str, value: Any) -> None:
         with self._guard():
             self._put(self._meta, key, {"value": _copy(value)})
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several saves in one write of the hot file (building a big queue, importing).
+
+        Nothing inside is on disk until the block ends; an exception inside undoes it all.
+        """
+        with self._guard(), self._hot.batch():
+            yield
 
     def meta_update(self, values: dict[str, Any]) -> None:
         """Set several meta keys in one write."""

@@ -37,6 +37,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ import httpx
 import stamina
 
 from gridterm.errors import GridtermError
+from gridterm.home_summary import remember_leaving
 
 API = "/api/v1"
 MAX_BATCH = 200
@@ -746,6 +748,9 @@ class SyncClient:
             raise
         finished = now_iso()
         self.store.meta_update({"last_sync_ok": finished, "last_sync_error": None})
+        # What is synced and closed leaves the hot file, so saves stay cheap however much the
+        # device has recorded; Home keeps its digest of what leaves in the same write.
+        self.store.archive(before_move=partial(remember_leaving, self.store))
         outbox = self.store.outbox()
         queue = sum(1 for rec in outbox if needs_sending(rec))
         return SyncSummary(

@@ -518,3 +518,36 @@ def test_reference_keeps_the_order_it_was_given(data_dir):
         assert s.templates() == items[::-1]
         with pytest.raises(ValueError):
             s.save_reference("people", [])
+
+
+def test_archive_writes_the_digest_of_what_leaves_in_the_same_write(tmp_path):
+    from gridterm.store import Store
+
+    with Store.open(tmp_path / "d") as store:
+        rec = store.create("household", {"village": "李家村", "head": "张三"})
+        store.mark_synced([{"id": rec["id"], "rev": 1, "result": "stored", "error": None}])
+        seen = []
+
+        def digest(records):
+            seen.extend(r["id"] for r in records)
+            return {"leaving": [r["id"] for r in records]}
+
+        assert store.archive(before_move=digest) == 1
+        assert seen == [rec["id"]]
+    with Store.open(tmp_path / "d") as store:
+        assert store.meta_get("leaving") == [rec["id"]]
+        assert store.query() == [] and store.get(rec["id"])["id"] == rec["id"]
+
+
+def test_batch_is_one_write_and_undone_whole_on_error(tmp_path):
+    from gridterm.store import Store
+
+    with Store.open(tmp_path / "d") as store:
+        with store.batch():
+            store.create("household", {"village": "李家村", "head": "张三"})
+            store.create("household", {"village": "李家村", "head": "李四"})
+        with pytest.raises(RuntimeError), store.batch():
+            store.create("household", {"village": "李家村", "head": "王五"})
+            raise RuntimeError("cut")
+    with Store.open(tmp_path / "d") as store:
+        assert sorted(r["data"]["head"] for r in store.query()) == ["张三", "李四"]

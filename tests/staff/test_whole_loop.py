@@ -129,8 +129,8 @@ async def test_whole_loop(any_service, tmp_path):
     officer = GridtermApp(store, data_dir=folder, clock=lambda: NOW)
     async with officer.run_test(size=(80, 24)) as pilot:
         await walk_visit_with_a_flag(pilot, household["id"])
-        [visit] = store.query(kind="visit")
-        [report] = store.query(kind="report")
+        [visit] = store.query(kind="visit", archived=True)
+        [report] = store.query(kind="report", archived=True)
         assert report["data"]["links"] == {"visit": visit["id"]}
         assert visit["receipts"], "the visit's receipt"
         # The resident's receipt for the report, issued and saved as the report screen does.

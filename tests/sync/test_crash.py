@@ -43,7 +43,7 @@ def test_sync_killed_while_pushing_loses_and_doubles_nothing(service, tmp_path):
     data = str(tmp_path / "dev")
     with enroll_store(service, data) as store:
         grid_id = store.meta_get("enrollment")["grid"]["id"]
-        with store._hot.batch():  # build the queue in one write
+        with store.batch():  # build the queue in one write
             ids = [store.create("report", report_data(i))["id"] for i in range(RECORDS)]
 
     killed = 0
@@ -63,7 +63,7 @@ def test_sync_killed_while_pushing_loses_and_doubles_nothing(service, tmp_path):
         # no rev twice; then the officer edits some records before the next attempt.
         with Store.open(data) as store:
             assert {r["id"] for r in store.query(kind="report")} == set(ids)
-            with store._hot.batch():
+            with store.batch():
                 for rid in rng.sample(ids, 40):
                     store.update(rid, data=report_data(0, f"edit {rng.random()}"))
         _, history = service_rows(service, grid_id)

@@ -24,9 +24,11 @@ def test_demo_builds_the_whole_loop(tmp_path):
         assert store.outbox() == []
         assert built.counts["household"] == 12 and built.counts["report"] >= 4
         # The township's answers, given through the staff API, are on the device.
-        states = {r.get("status") for r in store.query(kind="report")}
+        states = {r.get("status") for r in store.query(kind="report", archived=True)}
         assert {"accepted", "in_hand", "done", "returned"} <= states
-        replied = [r for r in store.query(kind="report") if r.get("status") == "done"]
+        replied = [
+            r for r in store.query(kind="report", archived=True) if r.get("status") == "done"
+        ]
         assert replied[0]["feedback"] and replied[0]["public_reply"]
         assert built.replies == 4
         # Reports carry receipts the resident page knows.
@@ -47,7 +49,8 @@ async def test_the_demo_app_shows_the_townships_replies(tmp_path):
     db_url = f"sqlite:///{tmp_path / 'township.db'}"
     with Store.open(tmp_path / "device") as store, demo.serve(db_url) as url:
         demo.build(store, db_url, url, households=6)
-        done = next(r for r in store.query(kind="report") if r.get("status") == "done")
+        reports = store.query(kind="report", archived=True)
+        done = next(r for r in reports if r.get("status") == "done")
         app = GridtermApp(store, data_dir=tmp_path / "device")
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("f")

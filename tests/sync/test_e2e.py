@@ -200,7 +200,7 @@ def test_a_ca_file_is_accepted(service, data_dir):
 
 def test_a_big_queue_shows_a_progress_bar_on_stderr(service, tmp_path, capsys):
     data = tmp_path / "dev"
-    with enroll_store(service, data) as store, store._hot.batch():
+    with enroll_store(service, data) as store, store.batch():
         for i in range(250):
             store.create("report", report_data(i))
     assert main(["--lang", "en", "--data-dir", str(data), "sync"]) == 0
@@ -251,3 +251,28 @@ def test_a_bad_deadline_is_named(tmp_path, capsys, value):
         main(["--lang", "en", "--data-dir", str(tmp_path), "sync", "--deadline", value])
     assert exit_.value.code == 2
     assert f"'{value}' is not a number of seconds" in capsys.readouterr().err
+
+
+def test_a_sync_archives_what_is_done_and_home_still_knows_the_latest_visit(service, data_dir):
+    from gridterm.home_summary import LAST_VISITS
+
+    with enroll_store(service, data_dir) as store:
+        household = store.create("household", {"village": "李家村", "head": "张三"})
+        visit = store.create(
+            "visit",
+            {
+                "household_id": household["id"],
+                "template_id": "basic_info",
+                "template_version": 1,
+                "answers": {"members_checked": True},
+                "visited_at": "2026-11-20T09:00:00+08:00",
+            },
+        )
+        open_report = store.create("report", report_data(1, "路灯不亮"))
+        assert sync.sync_once(store, config()).queue == 0
+        hot_ids = {rec["id"] for rec in store.query()}
+        # Synced and closed: out of the hot file, still found; an open report stays live.
+        assert visit["id"] not in hot_ids and household["id"] not in hot_ids
+        assert open_report["id"] in hot_ids
+        assert store.get(visit["id"])["rev"] == 1
+        assert store.meta_get(LAST_VISITS)[household["id"]] == "2026-11-20T09:00:00+08:00"

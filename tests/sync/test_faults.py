@@ -34,7 +34,7 @@ def service(tmp_path_factory):
 
 def bulk(store):
     """Many saves in one disk write: only to build big test queues quickly."""
-    return store._hot.batch()
+    return store.batch()
 
 
 @pytest.mark.slow
