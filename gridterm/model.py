@@ -147,6 +147,11 @@ def _codes(group: str) -> tuple[str, ...]:
     return tuple(c for c in vocab()[group] if not c.startswith("_"))
 
 
+@cache
+def _code_set(group: str) -> frozenset[str]:
+    return frozenset(_codes(group))
+
+
 def label(group: str, code: str, lang: str | None = None) -> str:
     """``label("category", "safety")`` -> ``安全隐患`` (or ``Safety hazard``); unknown -> code."""
     entry = vocab().get(group, {}).get(code)
@@ -250,13 +255,14 @@ def check_id_number(value: str, field: str = "id_number", *, today: date | None 
 
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_PHONE_JUNK = re.compile(r"[\s\-()]")
 
 
 def check_phone(value: str, field: str = "phone") -> str:
     """An 11-digit mainland mobile number (1[3-9]…), normalised: spaces, dashes and +86 dropped."""
     if not isinstance(value, str):
         raise ValidationError([FieldError(field, "model.not_text")])
-    normal = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", value))
+    normal = _PHONE_JUNK.sub("", unicodedata.normalize("NFKC", value))
     if normal.startswith("+86"):
         normal = normal[3:]
     elif normal.startswith("0086"):
@@ -560,7 +566,8 @@ def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> A
         if not isinstance(value, str):
             out.add(path, "model.not_text")
             return value
-        text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+        text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+        text = unicodedata.normalize("NFC", text)
         text = text.strip() if kind != "long" else text.strip("\n ").rstrip()
         if _bad_chars(text, allow_newline=kind == "long"):
             out.add(path, "model.control_chars" if kind == "long" else "model.control_chars_line")
@@ -569,7 +576,7 @@ def _check(spec: Spec, value: Any, path: str, out: _Collector, today: date) -> A
             out.add(path, "model.too_long", max=spec.max, n=len(text))
         return text
     if kind == "code":
-        if not isinstance(value, str) or value not in _codes(spec.group):
+        if not isinstance(value, str) or value not in _code_set(spec.group):
             out.add(path, "model.bad_code", value=_shown(value))
         return value
     if kind == "bool":
@@ -668,16 +675,14 @@ def _check_fields(fields: dict, value: dict, path: str, out: _Collector, today: 
         if name not in fields:
             out.add(f"{prefix}{name}", "model.unknown_field", name=_shown(name))
     for name, sub in fields.items():
-        sub_path = f"{prefix}{name}"
-        present = name in value
         item = value.get(name)
-        if _is_empty(item):
+        if item is None or _is_empty(item):
             if sub.required:
-                _add_missing(sub, sub_path, out)
-            elif present:
+                _add_missing(sub, f"{prefix}{name}", out)
+            elif name in value:
                 result[name] = item
             continue
-        result[name] = _check(sub, item, sub_path, out, today)
+        result[name] = _check(sub, item, f"{prefix}{name}", out, today)
     return result
 
 

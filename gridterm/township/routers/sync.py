@@ -279,14 +279,14 @@ def _prepare(raw: Any, index: int, device: DeviceIdentity, lang: str) -> Incomin
         )
     # History keeps what the device sent (canonical form: key order and spacing aside),
     # before any normalisation; it is also what "the same content" is judged by.
-    body = model.canonical_json(model.wire_form(raw)).decode("utf-8")
+    body = model.canonical_json(model.wire_form(raw))
     return Incoming(
         index=index,
         id=record["id"],
         rev=record["rev"],
         record=record,
-        body=body,
-        digest=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        body=body.decode("utf-8"),
+        digest=hashlib.sha256(body).hexdigest(),
         receipts=receipts,
     )
 
@@ -431,47 +431,44 @@ def _insert_revs(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str,
     return {(r[0], r[1]) for r in returned}
 
 
-def _pg_array_type(column: Any) -> tuple[str, str | None]:
-    """(element type of the array we send, cast applied per row) for a column."""
+def _pg_record_type(column: Any) -> str:
+    """The type a column's field is read as from the JSON batch (``json_to_recordset``)."""
     kind = column.type
     if isinstance(kind, JSON):
-        return "text", "json"
+        return "json"
     if isinstance(kind, (DateTime, db.UTCDateTime)):
-        return "timestamp", None
+        return "timestamp"
     if isinstance(kind, BigInteger):
-        return "bigint", None
+        return "bigint"
     if isinstance(kind, Integer):
-        return "integer", None
-    return "text", None
+        return "integer"
+    return "text"
 
 
-def _pg_value(column: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(column.type, JSON):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
+def _pg_json_default(value: Any) -> Any:
+    # Datetimes are stored as naive UTC (db.UTCDateTime); nothing else non-JSON reaches here.
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def _pg_bulk(session: Session, table: Any, rows: list[dict[str, Any]], tail: str) -> list[Any]:
-    """``INSERT INTO table (…) SELECT … FROM unnest(arrays) … tail``: one statement and one
-    round trip for the whole batch, its text the same for every batch (PostgreSQL only)."""
+    """``INSERT INTO table (…) SELECT … FROM json_to_recordset(:rows) … tail`` (PostgreSQL
+    only): one statement, one round trip and one parameter for the whole batch, its text the
+    same for every batch.  The batch travels as one JSON document (made by the json module's
+    C encoder, parsed by PostgreSQL), not as an array per column, which psycopg's Python
+    adapters would escape element by element.  Text comes back out exactly as it went in."""
     names = list(rows[0])
-    columns = [table.c[name] for name in names]
-    arrays, selected, params = [], [], {}
-    for i, (name, column) in enumerate(zip(names, columns, strict=True)):
-        element, cast = _pg_array_type(column)
-        arrays.append(f"CAST(:a{i} AS {element}[])")
-        selected.append(f'CAST(u."{name}" AS {cast})' if cast else f'u."{name}"')
-        params[f"a{i}"] = [_pg_value(column, row[name]) for row in rows]
     quoted = ", ".join(f'"{name}"' for name in names)
+    fields = ", ".join(f'"{name}" {_pg_record_type(table.c[name])}' for name in names)
     sql = (
-        f'INSERT INTO "{table.name}" ({quoted}) SELECT {", ".join(selected)} '
-        f"FROM unnest({', '.join(arrays)}) AS u({quoted}) {tail}"
+        f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} '
+        f"FROM json_to_recordset(CAST(:rows AS json)) AS u({fields}) {tail}"
     )
-    result = session.execute(text(sql), params)
+    batch = json.dumps(rows, ensure_ascii=False, allow_nan=False, default=_pg_json_default)
+    result = session.execute(text(sql), {"rows": batch})
     return result.all() if result.returns_rows else []
 
 
@@ -488,10 +485,18 @@ def _sqlite_bulk(session: Session, table: Any, rows: list[dict[str, Any]], tail:
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     ]
     # Column by column (list comprehensions and zip run in C), then one tuple per row.
-    columns = [
-        [row[name] for row in rows] if proc is None else [proc(row[name]) for row in rows]
-        for name, proc in zip(names, processors, strict=True)
-    ]
+    columns = []
+    for name, proc in zip(names, processors, strict=True):
+        values = [row[name] for row in rows]
+        if proc is not None:
+            if isinstance(table.c[name].type, (DateTime, db.UTCDateTime)):
+                # A batch's timestamps repeat (received_at is one instant, created_at is
+                # often updated_at): each distinct one is converted once.
+                done = {value: proc(value) for value in set(values)}
+                values = [done[value] for value in values]
+            else:
+                values = [proc(value) for value in values]
+        columns.append(values)
     params = list(zip(*columns, strict=True))
     quoted = ", ".join(f'"{name}"' for name in names)
     marks = ", ".join("?" * len(names))
