@@ -10,12 +10,12 @@ the data (visits, follow-ups, report times) are relative to ``today``; the recor
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from gridterm.checklists import builtin_templates
-from gridterm.model import id_check_char
+from gridterm.model import CHINA_TIME, id_check_char
 
-CHINA = timezone(timedelta(hours=8))
+CHINA = CHINA_TIME
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = (

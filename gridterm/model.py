@@ -17,7 +17,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,9 @@ from gridterm.errors import GridtermError
 from gridterm.i18n import get_language, t
 
 KINDS = ("household", "visit", "case", "report")
+# China keeps one time zone, without daylight saving: time limits count in its days, whatever
+# the clock of the device or the server says.
+CHINA_TIME = timezone(timedelta(hours=8), "CST")
 DEVICE_ONLY = ("synced_rev", "sync_error", "sync_state", "_wire")
 SERVICE_OWNED = ("status", "feedback", "public_reply", "handled_by", "seq", "status_at")
 ENVELOPE = ("id", "kind", "rev", "grid", "officer", "device", "created_at", "updated_at", "data")
@@ -986,7 +989,7 @@ def due_at(record: dict, from_iso: str | None = None) -> str | None:
     data = record.get("data") or {}
     start_text = from_iso or record.get("created_at")
     try:
-        start = parse_datetime(start_text)
+        start = parse_datetime(start_text).astimezone(CHINA_TIME)
     except (ValueError, TypeError):
         return None
     end_of = time(23, 59, 59)

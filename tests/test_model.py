@@ -872,3 +872,16 @@ def test_visit_due_accepts_a_datetime_for_today():
     from datetime import datetime
 
     assert model.visit_due([], "2026-09-01", today=datetime(2026, 12, 1, 9)) == ("2026-11-30", True)
+
+
+def test_time_limits_count_in_china_days_whatever_the_clock_says():
+    from gridterm.model import due_at
+
+    report = {
+        "kind": "report",
+        "data": {"urgency": "normal", "category": "safety", "place": "村口", "description": "x"},
+    }
+    # Tuesday 20:00 UTC is already Wednesday 04:00 in China: three working days from Wednesday.
+    utc = due_at({**report, "created_at": "2026-11-24T20:00:00+00:00"})
+    china = due_at({**report, "created_at": "2026-11-25T04:00:00+08:00"})
+    assert utc == china == "2026-11-30T23:59:59+08:00"

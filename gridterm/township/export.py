@@ -17,11 +17,12 @@ import json
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from functools import cache
 from importlib import resources
 from typing import Any, BinaryIO, Literal
 
+from gridterm.model import CHINA_TIME
 from gridterm.township import workflow
 
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -36,7 +37,7 @@ CHUNK = 64 * 1024
 BOM = "\ufeff".encode()
 
 # Townships read times in China Standard Time; a spreadsheet cell cannot carry an offset.
-CST = timezone(timedelta(hours=8))
+CST = CHINA_TIME
 
 # A cell Excel would run as a formula when the value starts with one of these (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -25,6 +25,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from gridterm.model import CHINA_TIME
 from gridterm.township import db, export, workflow
 from gridterm.township.deps import (
     StaffIdentity,
@@ -57,7 +58,7 @@ from gridterm.township.schemas_staff import (
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], responses=ERROR_RESPONSES)
 audit = logging.getLogger("gridterm.township.audit")
 
-CST = dt.timezone(dt.timedelta(hours=8))
+CST = CHINA_TIME
 EXPORT_PAGE = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 RecordId = str
