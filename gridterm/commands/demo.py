@@ -143,7 +143,7 @@ def answer_reports(url: str, staff_token: str, store) -> int:
     """The township answers the first reports through the staff API, as staff would."""
     import httpx
 
-    reports = iter(store.query(kind="report"))
+    reports = iter(store.query(kind="report", archived=True))
     done = 0
     with httpx.Client(
         base_url=url, headers={"Authorization": f"Bearer {staff_token}"}, timeout=30
@@ -183,7 +183,7 @@ def build(store, db_url: str, url: str, households: int = 40) -> Demo:
     replies = answer_reports(url, staff_token, store)
     sync.sync_once(store)
     resident_url = None
-    for rec in store.query(kind="report"):
+    for rec in store.query(kind="report", archived=True):
         if rec.get("receipts"):
             receipt = rec["receipts"][0]
             resident_url = f"{url}/r/{receipt['number']}?s={receipt['sig']}"

@@ -70,7 +70,8 @@ def household_place(household: dict | None) -> str:
 
 def all_households(store: Any) -> list[dict]:
     """The officer's households, then the township's not already among them."""
-    mine = store.query(kind="household")
+    # Synced households live in the archive (one shard): they are still the officer's.
+    mine = store.query(kind="household", archived=True)
     ids = {h["id"] for h in mine}
     try:
         theirs = [h for h in store.reference.households() if h.get("id") not in ids]
