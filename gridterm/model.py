@@ -182,6 +182,17 @@ def parse_datetime(value: str) -> datetime:
     return parsed
 
 
+def as_datetime(value: object) -> datetime | None:
+    """A datetime from what a database or a record holds — an aware datetime, a naive one
+    (read as UTC: SQLite keeps no offset), or ISO text with an offset — else None."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    try:
+        return parse_datetime(value)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
 def parse_date(value: str) -> date:
     """A calendar date ``YYYY-MM-DD``; raises ValueError."""
     if not isinstance(value, str) or not _DATE.match(value):

@@ -22,7 +22,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, BinaryIO, Literal
 
-from gridterm.model import CHINA_TIME
+from gridterm.model import CHINA_TIME, as_datetime
 from gridterm.township import workflow
 
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -170,18 +170,8 @@ SHEET_TITLES = {k: vocab_label("kind", k) for k in KINDS}
 
 
 def _as_time(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    else:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(CST)
+    moment = as_datetime(value)
+    return moment.astimezone(CST) if moment else None
 
 
 _TIME_KEYS = {"created_at", "updated_at", "received_at", "status_at", "due_at"}

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from gridterm.model import as_datetime
+
 STATES: tuple[str, ...] = (
     "reported",
     "accepted",
@@ -112,19 +114,7 @@ def status_after_new_rev(status: str | None) -> str | None:
     return status
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    else:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+_parse_time = as_datetime
 
 
 def due_at(record: Mapping[str, Any]) -> datetime | None:

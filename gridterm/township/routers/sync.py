@@ -200,17 +200,7 @@ def _envelope_id(raw: Any) -> tuple[str, int | None]:
     )
 
 
-def _parse_time(value: Any) -> dt.datetime | None:
-    """A timestamp the model already validated (ISO 8601 with an offset or Z)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        if value.endswith(("Z", "z")):
-            value = value[:-1] + "+00:00"
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+_parse_time = model.as_datetime  # timestamps the model already validated
 
 
 def _search_text(value: Any, out: list[str]) -> None:
