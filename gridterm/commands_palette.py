@@ -13,14 +13,17 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from gridterm.i18n import has, t
 
+Command = tuple[str, str, Callable[[], object]]
 
-class GridtermCommands(Provider):
-    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        from gridterm.app import SCREEN_REGISTRY, screen_available
 
+class KeyCommands(Provider):
+    """Every key of the screen the palette was opened from (and the app's own), by name.
+
+    The officer's app and the staff console both use it; subclasses add more commands.
+    """
+
+    def _key_commands(self, seen: set[str]) -> Iterator[Command]:
         app = self.app
-        seen: set[str] = set()
-        # The keys of the screen the palette was opened from (and the app's own keys).
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             # Only our own keys: Textual's widgets bring English-only ones (scroll up …).
@@ -35,6 +38,29 @@ class GridtermCommands(Provider):
             seen.add(binding.action.removeprefix("app."))
             callback = partial(app.run_action, binding.action, active.node)
             yield name, app.get_key_display(binding) or key, callback
+
+    def _commands(self) -> Iterator[Command]:
+        yield from self._key_commands(set())
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class GridtermCommands(KeyCommands):
+    def _commands(self) -> Iterator[Command]:
+        from gridterm.app import SCREEN_REGISTRY, screen_available
+
+        app = self.app
+        seen: set[str] = set()
+        yield from self._key_commands(seen)
         # Every screen that opens on its own (no arguments needed).
         for name, _target, key, label in SCREEN_REGISTRY:
             if key is None and name != "home":
@@ -47,14 +73,3 @@ class GridtermCommands(Provider):
             seen.add(title)
             yield title, key or "", partial(app.action_open, name)
         yield t("tui.palette.language"), "", partial(app.action_open, "settings")
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
