@@ -50,7 +50,13 @@ def _walk(old: Any, new: Any, path: str, out: list[Change]) -> None:
         if not _empty(old):
             out.append(Change("removed", path, old, None))
     elif old != new and not (_empty(old) and _empty(new)):
-        out.append(Change("changed", path, old, new))
+        # An empty value filled in (or emptied) reads as added (removed), not "→ nothing".
+        if _empty(old):
+            out.append(Change("added", path, None, new))
+        elif _empty(new):
+            out.append(Change("removed", path, old, None))
+        else:
+            out.append(Change("changed", path, old, new))
 
 
 def _empty(value: Any) -> bool:

@@ -24,6 +24,7 @@ from gridterm.receipts import display_number
 from gridterm.staff import text
 from gridterm.staff.client import StaffNotFound
 from gridterm.staff.diff import diff, show
+from gridterm.staff.record_words import Words, referenced_ids
 from gridterm.staff.widgets import StaffHeader
 from gridterm.widgets.footer import AppFooter
 
@@ -45,7 +46,10 @@ def leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
     return [(path, value)]
 
 
-def label_of(path: str) -> str:
+def label_of(path: str, words: Words | None = None) -> str:
+    named = words.field_name(path) if words is not None else None
+    if named is not None:
+        return named
     return field_label(path) if path else path
 
 
@@ -62,8 +66,14 @@ CODE_FIELDS = {
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
 
 
-def value_text(path: str, value: Any, width: int = 60, now=None) -> str:
-    """A data value as a person reads it: labels for codes, times without the ISO clutter."""
+def value_text(
+    path: str, value: Any, width: int = 60, now=None, words: Words | None = None
+) -> str:
+    """A data value as a person reads it: labels for codes, times without the ISO clutter;
+    ``words`` (the record's own naming) words checklist answers and referenced records."""
+    worded = words.value(path, value) if words is not None else None
+    if worded is not None:
+        return show(worded, width)
     name = re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
     group = CODE_FIELDS.get(name)
     if group and isinstance(value, str):
@@ -77,7 +87,7 @@ def value_text(path: str, value: Any, width: int = 60, now=None) -> str:
     return show(value, width)
 
 
-def history_lines(revs: list[dict], now) -> list[Text]:
+def history_lines(revs: list[dict], now, words: Words | None = None) -> list[Text]:
     """Each rev's heading, then what changed from the rev before it."""
     lines: list[Text] = []
     previous: dict | None = None
@@ -94,9 +104,9 @@ def history_lines(revs: list[dict], now) -> list[Text]:
             if not changes:
                 lines.append(Text("  " + t("staff.detail.no_change")))
             for change in changes:
-                name = label_of(change.path)
-                old = value_text(change.path, change.old, 30, now)
-                new = value_text(change.path, change.new, 30, now)
+                name = label_of(change.path, words)
+                old = value_text(change.path, change.old, 30, now, words)
+                new = value_text(change.path, change.new, 30, now, words)
                 if change.op == "added":
                     line = Text("  + ", style="green")
                     line.append(t("staff.diff.added", field=name, new=new))
@@ -148,6 +158,8 @@ class DetailScreen(ReportsWorkerErrors, Screen):
         super().__init__()
         self.record_id = record_id
         self.record: dict | None = None
+        # Records this one points at (its household, linked visit or case), read with it.
+        self.linked: dict[str, dict] = {}
 
     def compose(self) -> ComposeResult:
         yield StaffHeader("staff.detail.title")
@@ -183,12 +195,23 @@ class DetailScreen(ReportsWorkerErrors, Screen):
     def load(self) -> None:
         with self.app.api() as api:
             record = api.record(self.record_id)
-        self.app.call_from_thread(self.show_record, record)
+            linked = {}
+            for rid in referenced_ids(record):
+                if rid == self.record_id:
+                    continue
+                try:
+                    linked[rid] = api.record(rid)
+                except Exception:  # any failure: the detail shows the id
+                    continue
+        self.app.call_from_thread(self.show_record, record, linked)
 
-    def show_record(self, record: dict) -> None:
+    def show_record(self, record: dict, linked: dict[str, dict] | None = None) -> None:
         if not self.is_attached:
             return  # closed (escape) while the record was on its way
         self.record = record
+        if linked is not None:
+            self.linked = linked
+        words = Words(record, self.linked)
         now = self.app.now()
         facts = Text()
         facts.append(
@@ -230,11 +253,13 @@ class DetailScreen(ReportsWorkerErrors, Screen):
         for path, value in leaves(record.get("data") or {}):
             if data:
                 data.append("\n")
-            data.append(label_of(path) + t("staff.colon"), style="dim")
-            data.append(value_text(path, value, 200, now))
+            data.append(label_of(path, words) + t("staff.colon"), style="dim")
+            data.append(value_text(path, value, 200, now, words))
+            if words.flag(path, value):
+                data.append("  " + t("staff.detail.flagged"), style="bold yellow")
         self.query_one("#dt-data", Static).update(data)
         self.query_one("#dt-history", Static).update(
-            Text("\n").join(history_lines(record.get("revs") or [], now))
+            Text("\n").join(history_lines(record.get("revs") or [], now, words))
         )
         events = event_lines(record.get("events") or [], now)
         self.query_one("#dt-events", Static).update(
