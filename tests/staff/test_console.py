@@ -20,6 +20,7 @@ from gridterm.staff.screens.export import ExportDialog
 from gridterm.staff.screens.incoming import IncomingScreen
 from gridterm.staff.screens.login import LoginScreen
 from gridterm.staff.screens.transition import TransitionDialog
+from gridterm.township import workflow
 from tests.staff.conftest import screen_text, until
 
 SIZES = [(80, 24), (120, 40)]
@@ -58,7 +59,9 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-async def open_list(pilot, n: int = 5) -> None:
+async def open_list(pilot, n: int = 4) -> None:
+    """Wait for ``n`` rows; the first screen ("to handle") lists the township's four open
+    reports, not the visit."""
     await until(pilot, lambda: len(listed(pilot.app)) == n, what=f"{n} records listed")
     await settle(pilot)
 
@@ -99,14 +102,20 @@ async def test_list_shows_incoming_with_overdue_flag_and_filters(township, size)
         lamp_row = next(line for line in shown.splitlines() if "路灯" in line or "LATE" in line)
         assert "LATE" in lamp_row and "Urgent" in lamp_row
         assert shown.count("LATE") == 1  # only the report two days past its 24 h
-        assert "5 of 5" in shown and "1 overdue" in shown
+        # The first screen is the work to handle: the four open reports, not the visit.
+        assert "4 of 4" in shown and "1 overdue" in shown
+        assert "k kind: to handle" in shown and "x clears" not in shown
+        assert set(listed(app)) == {r["id"] for r in township.reports.values()}
         # o: overdue only
         await pilot.press("o")
         await until(pilot, lambda: listed(app) == [township.reports["lamp"]["id"]])
         assert "o overdue: only" in screen_text(app)
         await pilot.press("o")
+        await open_list(pilot, 4)
+        # k: kind cycles to handle -> all (the visit too) -> report
+        await pilot.press("k")
         await open_list(pilot, 5)
-        # k: kind cycles all -> report
+        assert "kind: all" in screen_text(app) and "5 of 5" in screen_text(app)
         await pilot.press("k")
         await open_list(pilot, 4)
         assert "kind: Report" in screen_text(app)
@@ -121,10 +130,11 @@ async def test_list_shows_incoming_with_overdue_flag_and_filters(township, size)
         await pilot.press("s")
         await open_list(pilot, 1)
         assert "status: Reported" in screen_text(app)
-        # x clears everything
+        # x clears everything: back to the first screen
         await pilot.press("x")
-        await open_list(pilot, 5)
-        assert "kind: all" in screen_text(app)
+        await open_list(pilot, 4)
+        assert "kind: to handle" in screen_text(app) and "x clears" not in screen_text(app)
+        assert app.screen.query_one("#in-search").value == ""
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -219,9 +229,7 @@ async def test_reply_comment_and_accept_then_done_from_the_detail(township, size
 async def test_bulk_accept_of_marked_records(township, size):
     app = make_app(township)
     async with app.run_test(size=size) as pilot:
-        await open_list(pilot)
-        await pilot.press("k")  # reports only
-        await open_list(pilot, 4)
+        await open_list(pilot)  # to handle: the four open reports
         await cursor_to(pilot, township, "lamp")
         await pilot.press("space")
         await cursor_to(pilot, township, "gas")
@@ -342,6 +350,7 @@ async def test_chinese_screens_show_no_raw_keys(township):
         await open_list(pilot)
         shown = screen_text(app)
         assert "超期" in shown and "已上报" in shown and "路灯不亮" in shown
+        assert "k 类别：待办" in shown
         assert_no_raw_keys(app)
         await open_detail(pilot, township, "wall")
         assert "地点：石桥村1组 → 石桥村2组" in str(app.screen.query_one("#dt-history").render())
@@ -359,7 +368,7 @@ async def test_refresh_timer_brings_new_records_without_a_key(township):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_list(pilot)
         township.push(new_report(township.device, report("井盖缺失")))
-        await until(pilot, lambda: len(listed(app)) == 6, what="the new record listed")
+        await until(pilot, lambda: len(listed(app)) == 5, what="the new record listed")
         assert "井盖缺失" in screen_text(app)
 
 
@@ -383,6 +392,10 @@ async def test_next_page_with_n_and_a_refresh_keeps_what_is_shown(township, monk
     app = make_app(township)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_list(pilot, 2)
+        assert "2 of 4" in screen_text(app)
+        await pilot.press("k")  # all: five records, three pages
+        await until(pilot, lambda: app.screen.total == 5, what="all kinds counted")
+        await open_list(pilot, 2)
         assert "2 of 5" in screen_text(app)
         await pilot.press("n")
         await open_list(pilot, 4)
@@ -401,3 +414,55 @@ async def test_a_record_that_is_gone_says_so_and_goes_back(township):
         app.push_screen(DetailScreen("00000000-0000-4000-8000-00000000dead"))
         await until(pilot, lambda: isinstance(app.screen, IncomingScreen) and app._notifications)
         assert "not there" in next(iter(app._notifications)).message
+
+
+def _synced(town, kind: str, data: dict) -> dict:
+    from gridterm import model
+
+    dev = town.device
+    return model.new_record(kind, data, grid=dev.grid_id, officer=dev.officer_id, device=dev.id)
+
+
+async def test_first_screen_is_the_work_to_handle_and_k_reaches_all(township):
+    """Open reports and cases first; households, visits and closed reports one k away."""
+    case = _synced(
+        township,
+        "case",
+        {
+            "parties": [{"name": "赵小红"}, {"name": "钱大伟"}],
+            "dispute_type": "neighbour",
+            "source": "party_applied",
+            "summary": "宅前排水沟堵塞引起争执",
+        },
+    )
+    home = _synced(
+        township,
+        "household",
+        {"village": "石桥村", "group": "3组", "number": "12", "head": "王大山"},
+    )
+    township.push(case, home)
+    gas = township.reports["gas"]["id"]
+    for to in ("accepted", "done"):  # a report the township has finished with
+        r = api(township).post(f"/api/v1/staff/records/{gas}/transition", json={"to": to})
+        assert r.status_code == 200, r.text
+    app = make_app(township)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_list(pilot, 4)  # lamp, rubbish, wall (open reports) and the case
+        shown = set(listed(app))
+        assert township.reports["lamp"]["id"] in shown and case["id"] in shown
+        assert home["id"] not in shown and gas not in shown
+        assert {i["kind"] for i in app.screen.items} == {"report", "case"}
+        assert {i["status"] for i in app.screen.items} <= workflow.OPEN_STATES
+        text = screen_text(app)
+        assert "k kind: to handle" in text and "4 of 4" in text
+        await pilot.press("k")
+        await until(pilot, lambda: home["id"] in listed(app), what="all kinds listed")
+        await settle(pilot)
+        assert len(listed(app)) == 7 and gas in listed(app)  # 4 reports, visit, case, household
+        assert "k kind: all" in screen_text(app) and "7 of 7" in screen_text(app)
+        # The export still takes the whole township whatever the list shows.
+        await pilot.press("x")
+        await open_list(pilot, 4)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        assert app.screen.kind is None

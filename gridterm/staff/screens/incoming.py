@@ -4,6 +4,10 @@ Keys: enter opens a record; space marks it; a acts on the marked records (or the
 the cursor) through one bulk transition; k/s/g/o cycle the kind, status, grid and overdue
 filters; f types a search; x clears the filters; r refreshes (a timer refreshes too);
 n loads the next page; e exports.
+
+The kind filter opens on "to handle" (TODO): the reports and mediation cases still open in
+the township's workflow — what the clerk must act on — rather than every household and
+visit the officers synced. k moves on to all, then each kind.
 """
 
 from __future__ import annotations
@@ -24,7 +28,16 @@ from gridterm.township import workflow
 from gridterm.widgets.footer import AppFooter
 
 PAGE = 200
-KIND_CYCLE = (None, "report", "visit", "case", "household")
+TODO = "todo"  # the kind filter's default: open reports and cases
+TODO_KINDS = ("report", "case")
+KIND_CYCLE = (TODO, None, "report", "visit", "case", "household")
+DEFAULT_FILTERS: dict[str, object] = {
+    "kind": TODO,
+    "status": None,
+    "grid": None,
+    "overdue": None,
+    "q": "",
+}
 STATUS_CYCLE = (None, *workflow.STATES)
 MARK = "✓"
 
@@ -48,13 +61,7 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.filters: dict[str, object] = {
-            "kind": None,
-            "status": None,
-            "grid": None,
-            "overdue": None,
-            "q": "",
-        }
+        self.filters: dict[str, object] = dict(DEFAULT_FILTERS)
         self.items: list[dict] = []
         self.total = 0
         self.marked: set[str] = set()
@@ -112,7 +119,10 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
     def filter_text(self) -> str:
         f = self.filters
         every = t("staff.filter.all")
-        kind = text.kind_short(f["kind"]) if f["kind"] else every
+        if f["kind"] == TODO:
+            kind = t("staff.filter.todo")
+        else:
+            kind = text.kind_short(f["kind"]) if f["kind"] else every
         status = text.status_text(f["status"]) if f["status"] else every
         grid = self._grid_name(f["grid"]) if f["grid"] else every
         overdue = t("staff.filter.only") if f["overdue"] else t("staff.filter.any")
@@ -122,7 +132,7 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
             t("staff.filter.keys_grid", value=grid),
             t("staff.filter.keys_overdue", value=overdue),
         ]
-        if any(f.values()):  # (the search text shows in its own field below)
+        if f != DEFAULT_FILTERS:  # (the search text shows in its own field below)
             parts.append(t("staff.filter.clear_hint"))
         return " · ".join(parts)
 
@@ -146,7 +156,7 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
         self.filters_changed()
 
     def action_clear_filters(self) -> None:
-        self.filters.update(kind=None, status=None, grid=None, overdue=None, q="")
+        self.filters.update(DEFAULT_FILTERS)  # back to the first screen: the work to handle
         self.query_one("#in-search", Input).value = ""
         self.filters_changed()
 
@@ -179,7 +189,11 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
             self.load(offset=len(self.items))
 
     def api_filters(self) -> dict:
-        return {k: v for k, v in self.filters.items() if v not in (None, "")}
+        filters = {k: v for k, v in self.filters.items() if v not in (None, "")}
+        if filters.get("kind") == TODO:
+            filters["kind"] = ",".join(TODO_KINDS)
+            filters["open"] = True
+        return filters
 
     @work(thread=True, exclusive=True, group="incoming-load", exit_on_error=False)
     def load(self, offset: int = 0, quiet: bool = False) -> None:
@@ -251,7 +265,8 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
         if self.refreshed_at:
             parts.append(t("staff.list.refreshed", time=self.refreshed_at))
         if not self.items:
-            parts.insert(0, t("staff.list.empty"))
+            empty = "staff.list.empty_todo" if self.filters.get("kind") == TODO else "staff.list.empty"
+            parts.insert(0, t(empty))
         self.query_one("#in-status", Static).update(" · ".join(parts))
 
     # -- the row under the cursor, marks -----------------------------------------------------
@@ -347,4 +362,5 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
     def action_export(self) -> None:
         from gridterm.staff.screens.export import ExportDialog
 
-        self.app.push_screen(ExportDialog(kind=self.filters.get("kind")))
+        kind = self.filters.get("kind")
+        self.app.push_screen(ExportDialog(kind=None if kind == TODO else kind))

@@ -111,6 +111,31 @@ def _overdue_clause(now: dt.datetime):
     )
 
 
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+
+
+def _kinds(values: list[str] | None) -> list[str]:
+    """``kind=report,case`` and ``kind=report&kind=case`` alike: the kinds asked for, each
+    known, in first-seen order; a kind we do not know is a 422 naming it."""
+    kinds: list[str] = []
+    for value in values or ():
+        for part in value.split(","):
+            name = part.strip()
+            if not name:
+                continue
+            if name not in KINDS:
+                raise ApiError(
+                    422,
+                    "invalid_request",
+                    "staff.bad_kind",
+                    kind=name[:40],
+                    known=", ".join(KINDS),
+                )
+            if name not in kinds:
+                kinds.append(name)
+    return kinds
+
+
 def _is_overdue(rec: db.Record, now: dt.datetime) -> bool:
     return rec.status in workflow.OPEN_STATES and rec.due_at is not None and rec.due_at < now
 
@@ -379,8 +404,17 @@ def list_records(
     request: Request,
     staff: StaffIdentity = Depends(current_staff),
     session: Session = Depends(read_session),
-    kind: Kind | None = Query(default=None),
+    kind: list[str] | None = Query(
+        default=None,
+        max_length=8,
+        description="one kind, several comma-separated (report,case) or kind repeated",
+    ),
     status: Status | None = Query(default=None),
+    open_only: bool | None = Query(
+        default=None,
+        alias="open",
+        description="true: states that still need the township; false: the others",
+    ),
     grid: str | None = Query(default=None, max_length=64),
     village: str | None = Query(default=None, max_length=200),
     category: str | None = Query(default=None, max_length=64),
@@ -400,10 +434,15 @@ def list_records(
     lang = _lang(request)
     now = _now()
     conditions = [db.Record.township_id == staff.township_id]
-    if kind:
-        conditions.append(db.Record.kind == kind)
+    kinds = _kinds(kind)
+    if kinds:
+        conditions.append(db.Record.kind.in_(kinds))
     if status:
         conditions.append(db.Record.status == status)
+    if open_only is True:
+        conditions.append(db.Record.status.in_(sorted(workflow.OPEN_STATES)))
+    elif open_only is False:
+        conditions.append(db.Record.status.not_in(sorted(workflow.OPEN_STATES)))
     for column, value in (
         (db.Record.grid_id, grid),
         (db.Record.village, village),
