@@ -76,6 +76,8 @@ class Words:
     def field_name(self, path: str) -> str | None:
         """The item's label for a visit answer (the key when the checklist is unknown);
         ``None``: the generic field label applies."""
+        if path.startswith("links.") and path in REFERENCES:
+            return t(f"model.field.{path}")  # "关联走访", not "关联的关联走访"
         key = self.answer_key(path)
         if key is None:
             return None

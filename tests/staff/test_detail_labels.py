@@ -170,3 +170,22 @@ def test_an_empty_value_filled_in_reads_as_added():
     lines = [str(line) for line in history_lines(revs, None, words)]
     assert "  + 标记项：卫生厕所（新增）" in lines, lines
     assert "  - 备注：有（删除）" in lines, lines
+
+
+def test_a_reports_linked_visit_reads_as_its_checklist_and_day():
+    set_language("zh_CN")
+    vid = "b4328e80-0000-4000-8000-00000000000a"
+    report = {"kind": "report", "data": {"category": "dispute", "links": {"visit": vid}}}
+    linked = {
+        vid: {
+            "id": vid,
+            "kind": "visit",
+            "summary": "peace_environment",
+            "created_at": "2026-11-24T09:30:00+08:00",
+        }
+    }
+    assert value_text("links.visit", vid, words=Words(report, linked)) == (
+        "平安与人居环境 · 2026-11-24"
+    )
+    assert value_text("links.visit", vid, words=Words(report, {})) == vid
+    assert label_of("links.visit", Words(report, linked)) == "关联走访"
