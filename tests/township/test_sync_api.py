@@ -404,6 +404,22 @@ def test_history_keeps_what_the_device_sent(live_service):
         assert '"grid":""' in row.body  # as sent, before the service filled in the grid
 
 
+def test_history_keeps_awkward_text_byte_for_byte(live_service):
+    # Quotes, backslashes, line breaks, emoji, a line separator and combining accents: the
+    # batch statements (one JSON document on PostgreSQL) must not bend any of them.
+    dev = live_service.enroll_device()
+    text = 'a "quoted" \\ back\\slash\nnew line 🏠 \u2028 é̂ 张三\t'
+    rec = report(dev, description=text)
+    assert results(dev.push([rec]))[0]["result"] == "stored"
+    from gridterm.township import db
+
+    with live_service.sessions() as s:
+        row = s.query(db.RecordRev).filter_by(record_id=rec["id"]).one()
+        assert row.body == model.canonical_json(model.wire_form(rec)).decode()
+    # The same bytes again are "unchanged", not a conflict.
+    assert results(dev.push([rec]))[0]["result"] == "unchanged"
+
+
 def test_pull_pages_across_updates_households_and_mediators(live_service, tmp_path):
     from gridterm.township import admin
 
