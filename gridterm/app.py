@@ -57,6 +57,12 @@ SCREEN_REGISTRY: list[tuple[str, str, str | None, str]] = [
     ("case", "gridterm.screens.case:CaseScreen", None, "wf.screen.case"),
     ("report", "gridterm.screens.report:ReportFormScreen", "r", "wf.screen.report"),
     ("roster", "gridterm.screens.roster:RosterScreen", "m", "wf.screen.roster"),
+    (
+        "visit_detail",
+        "gridterm.screens.record_detail:VisitDetailScreen",
+        None,
+        "records.screen.visit",
+    ),
 ]
 
 

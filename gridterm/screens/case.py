@@ -171,6 +171,9 @@ class CaseScreen(GridScreen):
         self.record: dict = {}
 
     def compose_body(self) -> ComposeResult:
+        from gridterm.widgets.township_state import TownshipState
+
+        yield TownshipState(id="case-state")
         with VerticalScroll(id="case-body"):
             yield Static("", id="case-file", markup=False)
         # Below the file, always in sight: the footer cannot hold every key at 50 columns.
@@ -182,6 +185,7 @@ class CaseScreen(GridScreen):
 
     def refresh_data(self) -> None:
         self.record = self.app.store.get(self.case_id) or {"data": {}}
+        self.query_one("#case-state").show(self.record)
         self.query_one("#case-file", Static).update(self.file_text())
 
     @property

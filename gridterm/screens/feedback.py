@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from gridterm.home_summary import newest_feedback_time
 from gridterm.i18n import t
 from gridterm.screens.base import GridScreen
+from gridterm.screens.record_detail import open_record
 from gridterm.widgets.header import short_time
 from gridterm.widgets.record_text import kind_label, status_label, summary
 
@@ -17,6 +19,7 @@ class FeedbackScreen(GridScreen):
     TITLE_KEY = "tui.screen.feedback"
     REBUILD_ON_LANGUAGE = True
     CSS_PATH = "feedback.tcss"
+    BINDINGS = [Binding("enter", "open_record", "records.key.open", id="feedback.open")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -80,6 +83,18 @@ class FeedbackScreen(GridScreen):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key is not None and event.row_key.value in self.records:
             self._detail(self.records[event.row_key.value])
+
+    @on(DataTable.RowSelected, "#fb-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key is not None and event.row_key.value in self.records:
+            open_record(self.app, event.row_key.value)
+
+    def action_open_record(self) -> None:
+        table = self.query_one("#fb-table", DataTable)
+        if table.row_count:
+            open_record(
+                self.app, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            )
 
     def _detail(self, record: dict) -> None:
         lines = [f"{kind_label(record)} · {summary(record)}", status_label(record)]

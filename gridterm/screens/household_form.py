@@ -120,6 +120,10 @@ class HouseholdFormScreen(GridScreen):
             self.record = self.app.store.get(self.household_id)
         data = (self.record or {}).get("data") or {}
         self.members = [dict(m) for m in data.get("members") or []]
+        if self.record is not None:
+            from gridterm.widgets.township_state import TownshipState
+
+            yield TownshipState(self.record, id="hf-state")
         with VerticalScroll(id="hf-body"):
             for name in HOUSEHOLD_FIELDS[:-1]:
                 yield self._field(name, data)

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 
 from gridterm.i18n import t
 from gridterm.screens.base import GridScreen
+from gridterm.screens.record_detail import open_record
 from gridterm.widgets.header import short_time
 from gridterm.widgets.record_text import kind_label, summary
 
@@ -24,6 +25,7 @@ class OutboxScreen(GridScreen):
         Binding("1", "view('queued')", "tui.key.queued", id="outbox.queued"),
         Binding("2", "view('attention')", "tui.key.attention", id="outbox.attention"),
         Binding("3", "view('sent')", "tui.key.sent", id="outbox.sent"),
+        Binding("enter", "open_record", "records.key.open", id="outbox.open"),
     ]
 
     def __init__(self, view: str = "queued") -> None:
@@ -107,6 +109,18 @@ class OutboxScreen(GridScreen):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key is not None and event.row_key.value:
             self._detail(event.row_key.value)
+
+    @on(DataTable.RowSelected, "#ob-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key is not None and event.row_key.value:
+            open_record(self.app, event.row_key.value)
+
+    def action_open_record(self) -> None:
+        table = self.query_one("#ob-table", DataTable)
+        if table.row_count:
+            open_record(
+                self.app, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            )
 
     def _detail(self, record_id: str) -> None:
         record = next((r for r in self.rows[self.view] if r["id"] == record_id), None)

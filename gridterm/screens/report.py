@@ -4,6 +4,8 @@ visit or case it came from, and 就地办结 (closed on the spot).
 ``ReportFormScreen(prefill=…, save=True)`` saves a report and offers a receipt.  With
 ``save=False`` (a report raised in the middle of a visit, before the visit has an id) it checks
 the fields and dismisses with the report's data; the visit saves it together with itself.
+``ReportFormScreen(record_id=…)`` edits a saved report (opened from the Outbox or Feedback):
+pre-filled from it, the township's state and reply at the top, ctrl+s saves a new rev.
 """
 
 from __future__ import annotations
@@ -41,8 +43,14 @@ class ReportFormScreen(FormScreen):
         household_id: str | None = None,
         visit_id: str | None = None,
         case_id: str | None = None,
+        record_id: str | None = None,
     ) -> None:
         super().__init__()
+        self.record_id = record_id
+        self.editing: dict | None = None
+        if record_id:
+            self.editing = self.app.store.get(record_id)
+            prefill = {**((self.editing or {}).get("data") or {}), **(prefill or {})}
         self.prefill = dict(prefill or {})
         self.persist = save
         self.household_id = household_id
@@ -53,6 +61,13 @@ class ReportFormScreen(FormScreen):
             links["case"] = case_id
         if links:
             self.prefill["links"] = links
+
+    def compose_body(self):
+        if self.record_id:
+            from gridterm.widgets.township_state import TownshipState
+
+            yield TownshipState(self.editing, id="report-state")
+        yield from super().compose_body()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -75,6 +90,8 @@ class ReportFormScreen(FormScreen):
             raised_by.value = data["head"]
 
     def intro(self) -> str:
+        if self.record_id:
+            return ""
         links = self.prefill.get("links") or {}
         lines = []
         if links.get("visit") or self.prefill.get("_from_item"):
@@ -118,6 +135,16 @@ class ReportFormScreen(FormScreen):
         if not self.persist:
             model.validate_data("report", {**data, "links": {}})
             self.dismiss(data)
+            return
+        if self.record_id:
+            kept = dict((self.editing or {}).get("data") or {})
+            # Fields the form shows are replaced (a cleared one removed); the rest is kept.
+            for key in (*FIELDS, "closed_on_spot"):
+                kept.pop(key, None)
+            record = self.app.store.update(self.record_id, data={**kept, **data})
+            changed(self.app, record["id"])
+            self.app.notify(t("records.saved"))
+            self.dismiss(record)
             return
         record = self.app.store.create("report", data)
         changed(self.app, record["id"])

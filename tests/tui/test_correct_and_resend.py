@@ -1,0 +1,195 @@
+"""Correct a record the township refused and send it again: the Outbox's needs-attention tab
+shows the reason, enter opens the record on the screen of its kind with the reason and the
+township's reply at the top, the officer corrects it and saves, and the store then holds a
+new rev, unsent, with the reason gone — which the sync worker picks up.  At 80×24 and 50×25,
+in zh_CN and en."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from gridterm import sync
+from gridterm.demo_data import populate
+from gridterm.screens.case import CaseScreen
+from gridterm.screens.feedback import FeedbackScreen
+from gridterm.screens.household_form import HouseholdFormScreen
+from gridterm.screens.outbox import OutboxScreen
+from gridterm.screens.record_detail import VisitDetailScreen
+from gridterm.screens.report import ReportFormScreen
+from gridterm.store import state_of
+from gridterm.widgets.township_state import TownshipState
+
+from .conftest import SIZES, TODAY, make_app, screen_text, settle
+
+REASON = "门牌号不存在"
+
+
+def flat(text: str) -> str:
+    """Screen text without line breaks and spaces (a wrapped reason reads as one)."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def small_grid(store, ticking_model_clock):
+    populate(store, today=TODAY, households=4)
+    return store
+
+
+def refuse(store, kind: str) -> dict:
+    record = store.query(kind=kind)[0]
+    store.mark_synced(
+        [{"id": record["id"], "rev": record["rev"], "result": "rejected", "error": REASON}]
+    )
+    refused = store.get(record["id"])
+    assert state_of(refused) == "attention" and not sync.needs_sending(refused)
+    return refused
+
+
+async def open_from_attention_tab(pilot, record_id: str) -> None:
+    app = pilot.app
+    await pilot.press("o")
+    await settle(pilot)
+    assert isinstance(app.screen, OutboxScreen)
+    await pilot.press("2")
+    await settle(pilot)
+    table = app.screen.query_one("#ob-table", DataTable)
+    assert record_id in [key.value for key in table.rows]
+    table.focus()
+    table.move_cursor(row=table.get_row_index(record_id))
+    await pilot.pause()
+    assert flat(REASON) in flat(screen_text(app))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def assert_reason_shown(app) -> None:
+    banner = app.screen.query_one(TownshipState)
+    assert banner.has_class("-attention") and banner.display
+    assert REASON in str(banner.content)
+    assert flat(REASON) in flat(screen_text(app))
+
+
+def assert_resent(store, before: dict) -> None:
+    after = store.get(before["id"])
+    assert after["rev"] == before["rev"] + 1
+    assert after["sync_error"] is None
+    assert state_of(after) == "unsent"
+    assert sync.needs_sending(after)
+    assert after in store.outbox() or any(r["id"] == after["id"] for r in store.outbox())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_household_refused_is_corrected_and_queued_again(small_grid, lang, size):
+    store = small_grid
+    refused = refuse(store, "household")
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_from_attention_tab(pilot, refused["id"])
+        assert isinstance(app.screen, HouseholdFormScreen)
+        assert_reason_shown(app)
+        app.screen.query_one("#input-number", Input).value = "88"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OutboxScreen)
+        # Back on the Outbox: the record left "needs attention" for "queued".
+        table = app.screen.query_one("#ob-table", DataTable)
+        assert refused["id"] not in [key.value for key in table.rows]
+    assert_resent(store, refused)
+    assert store.get(refused["id"])["data"]["number"] == "88"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_report_opens_in_edit_mode_and_saves_a_new_rev(small_grid, lang, size):
+    store = small_grid
+    refused = refuse(store, "report")
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_from_attention_tab(pilot, refused["id"])
+        assert isinstance(app.screen, ReportFormScreen)
+        assert_reason_shown(app)
+        place = app.screen.query_one("#f-place", Input)
+        assert place.value == refused["data"]["place"]  # pre-filled from the record
+        place.value = "村口桥东侧"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OutboxScreen)
+    assert_resent(store, refused)
+    after = store.get(refused["id"])
+    assert after["data"]["place"] == "村口桥东侧"
+    assert after["data"]["category"] == refused["data"]["category"]
+    assert after["data"].get("links") == refused["data"].get("links")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_visit_detail_shows_answers_and_saves_notes(small_grid, lang, size):
+    store = small_grid
+    refused = refuse(store, "visit")
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_from_attention_tab(pilot, refused["id"])
+        assert isinstance(app.screen, VisitDetailScreen)
+        assert_reason_shown(app)
+        answers = str(app.screen.query_one("#rd-answers").content)
+        assert answers.strip() and "records." not in answers
+        app.screen.query_one("#input-follow_up", Input).value = "2026-12-40"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitDetailScreen)  # a bad date is not saved
+        assert store.get(refused["id"])["rev"] == refused["rev"]
+        app.screen.query_one("#input-follow_up", Input).value = "2026-12-01"
+        app.screen.query_one("#input-notes", Input).value = "户主已补报门牌"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OutboxScreen)
+    assert_resent(store, refused)
+    data = store.get(refused["id"])["data"]
+    assert data["follow_up"] == "2026-12-01" and data["notes"] == "户主已补报门牌"
+    assert data["answers"] == refused["data"]["answers"]
+
+
+async def test_case_opens_its_file_with_the_reason(small_grid, lang):
+    store = small_grid
+    refused = refuse(store, "case")
+    app = make_app(store)
+    async with app.run_test(size=(50, 25)) as pilot:
+        await settle(pilot)
+        await open_from_attention_tab(pilot, refused["id"])
+        assert isinstance(app.screen, CaseScreen)
+        assert_reason_shown(app)
+
+
+async def test_feedback_row_opens_the_record_with_the_township_reply(small_grid, lang):
+    store = small_grid
+    report = store.query(kind="report")[0]
+    store.apply_updates(
+        [
+            {
+                "id": report["id"],
+                "seq": 10_000,
+                "status": "in_hand",
+                "feedback": "已派人查看",
+                "public_reply": "正在处理",
+                "status_at": "2026-11-25T09:59:00+08:00",
+            }
+        ]
+    )
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_open("feedback")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        table = app.screen.query_one("#fb-table", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(report["id"]))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportFormScreen)
+        banner = str(app.screen.query_one(TownshipState).content)
+        assert "已派人查看" in banner and "正在处理" in banner
