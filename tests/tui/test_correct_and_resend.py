@@ -193,3 +193,96 @@ async def test_feedback_row_opens_the_record_with_the_township_reply(small_grid,
         assert isinstance(app.screen, ReportFormScreen)
         banner = str(app.screen.query_one(TownshipState).content)
         assert "已派人查看" in banner and "正在处理" in banner
+
+
+async def test_a_record_the_real_service_refuses_is_corrected_and_stored(tmp_path, monkeypatch):
+    """Against the township service on 127.0.0.1: the service already holds this record's
+    rev 1 with other words (a device restored from an old backup), so it answers
+    ``conflict``; the officer opens it from the Outbox, corrects it, and after ctrl+y the
+    service holds the corrected rev 2."""
+    import json
+    import time
+
+    import httpx
+
+    from gridterm import sync_worker
+    from gridterm.app import GridtermApp
+    from tests.helpers.service import fresh_database, start_service
+    from tests.sync.live import enroll_store, service_rows, stored_body
+
+    monkeypatch.setattr(
+        sync_worker,
+        "TIMING",
+        sync_worker.Timing(
+            idle_poll=0.05,
+            pull_every=60.0,
+            backoff_initial=0.1,
+            backoff_max=0.3,
+            config=sync.SyncConfig(
+                connect_timeout=0.5, read_timeout=5.0, deadline=2.0, wait_initial=0.01
+            ),
+        ),
+    )
+
+    async def until(pilot, condition, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "condition not met in time"
+            await pilot.pause(0.05)
+
+    with fresh_database("sqlite", str(tmp_path)) as db_url, start_service(db_url) as svc:
+        store = enroll_store(svc, tmp_path / "dev")
+        with store:
+            enrollment = store.meta_get("enrollment")
+            grid_id = enrollment["grid"]["id"]
+            rec = store.create(
+                "report",
+                {
+                    "category": "safety",
+                    "urgency": "normal",
+                    "place": "青山村3组",
+                    "description": "路灯不亮",
+                },
+            )
+            other = json.loads(store.wire(rec))
+            other["data"]["description"] = "另一个版本的描述"
+            answer = httpx.post(
+                f"{svc.url}/api/v1/sync/push",
+                json={"records": [other]},
+                headers={"Authorization": f"Bearer {enrollment['token']}"},
+                timeout=30,
+            )
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["results"][0]["result"] == "stored"
+
+            app = GridtermApp(store, data_dir=tmp_path / "dev")
+            async with app.run_test(size=(80, 24)) as pilot:
+                await until(pilot, lambda: state_of(store.get(rec["id"])) == "attention")
+                reason = store.get(rec["id"])["sync_error"]
+                assert reason
+                await pilot.press("o")
+                await settle(pilot)
+                await pilot.press("2")
+                await until(
+                    pilot,
+                    lambda: (
+                        rec["id"]
+                        in [k.value for k in app.screen.query_one("#ob-table", DataTable).rows]
+                    ),
+                )
+                table = app.screen.query_one("#ob-table", DataTable)
+                table.focus()
+                table.move_cursor(row=table.get_row_index(rec["id"]))
+                await pilot.press("enter")
+                await settle(pilot)
+                assert isinstance(app.screen, ReportFormScreen)
+                assert reason in str(app.screen.query_one(TownshipState).content)
+                app.screen.query_one("#f-description", Input).value = "路灯不亮，已核实"
+                await pilot.press("ctrl+s")
+                await until(pilot, lambda: store.get(rec["id"])["rev"] == 2)
+                await pilot.press("ctrl+y")
+                await until(pilot, lambda: service_rows(svc, grid_id)[0].get(rec["id"]) == 2)
+                await until(pilot, lambda: store.outbox() == [])
+            body = json.loads(stored_body(svc, rec["id"], 2))
+            assert body["data"]["description"] == "路灯不亮，已核实"
+            assert store.get(rec["id"])["sync_error"] is None
