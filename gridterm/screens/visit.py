@@ -12,7 +12,8 @@ with single keys, then a summary and save.
   :func:`offer_resume` asks on the next start.
 - The summary lists every answer (flagged ones marked), takes notes and a follow-up date, and
   ctrl+s saves the visit, then the reports raised during it (linked to the visit), then offers
-  the resident a receipt.
+  the resident a receipt for each raised report (the matter the township handles), and last
+  for the visit itself (:func:`receipt_offers`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gridterm import checklists, model
-from gridterm.i18n import t
+from gridterm.i18n import get_language, t
 from gridterm.screens.base import GridScreen
-from gridterm.screens.visit_kit import ConfirmScreen, changed, now_iso, offer_receipt
+from gridterm.screens.visit_kit import ConfirmScreen, changed, now_iso, offer_receipts
 from gridterm.widgets.record_text import address
 
 DRAFT_KEY = "visit"
@@ -684,16 +685,45 @@ class VisitWalkScreen(GridScreen):
         except model.ValidationError as exc:
             self.show(str(exc))
             return
-        saved_reports = 0
+        raised: list[dict] = []
         for report in self.draft["reports"].values():
             body = {k: v for k, v in report.items() if not k.startswith("_")}
             body["links"] = {**(body.get("links") or {}), "visit": visit["id"]}
             try:
-                store.create("report", body)
-                saved_reports += 1
+                raised.append(store.create("report", body))
             except model.ValidationError as exc:
                 self.app.notify(str(exc), severity="error")
         store.drafts.delete_draft(DRAFT_KEY)
         changed(self.app, visit["id"])
-        self.app.notify(t("wf.visit.saved", reports=saved_reports))
-        offer_receipt(self, visit, then=lambda: self.dismiss(visit))
+        self.app.notify(t("wf.visit.saved", reports=len(raised)))
+        offer_receipts(self, receipt_offers(visit, raised), then=lambda: self.dismiss(visit))
+
+
+def receipt_offers(visit: dict, reports: list[dict]) -> list[tuple[dict, str, None]]:
+    """What the resident may get a receipt for after a visit, in the order offered.
+
+    The resident's matter is a report the visit raised: that is what the township moves
+    through its workflow and what the receipt's page shows the state of, so each raised
+    report is offered first; the visit's own receipt is offered last, named as such.
+    """
+    if not reports:
+        return [(visit, t("wf.receipt.offer"), None)]
+    lang = get_language()
+    offers: list[tuple[dict, str, None]] = []
+    for n, report in enumerate(reports, 1):
+        what = receipts_summary(report, lang)
+        if len(reports) == 1:
+            question = t("wf.receipt.offer_report", what=what)
+        else:
+            question = t("wf.receipt.offer_report_n", n=n, count=len(reports), what=what)
+        offers.append((report, question, None))
+    offers.append((visit, t("wf.receipt.offer_visit", what=receipts_summary(visit, lang)), None))
+    return offers
+
+
+def receipts_summary(record: dict, lang: str) -> str:
+    try:
+        from gridterm.receipts import summary
+    except ImportError:  # the receipts part is optional; offers are not made without it
+        return ""
+    return summary(record, lang)

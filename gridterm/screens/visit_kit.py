@@ -5,7 +5,8 @@
 - :class:`FormScreen`: a form built of fields, validated at the field with ``gridterm.model``,
   saved with ctrl+s.
 - :func:`offer_receipt`: after a save, ask whether to issue the resident a receipt, then store
-  it on the record and show it — when the receipts part and an enrollment are there.
+  it on the record and show it — when the receipts part and an enrollment are there;
+  :func:`offer_receipts` asks about several records one after another (a visit's reports).
 """
 
 from __future__ import annotations
@@ -335,48 +336,91 @@ def offer_receipt(
     Does nothing but ``then()`` when the receipts part is missing or the device is not
     enrolled (a receipt the township cannot verify would tell the resident nothing).
     """
-    app = screen.app
-    finish = then or (lambda: None)
-    enrollment = getattr(app, "enrollment", None)
-    secret = (enrollment or {}).get("device_secret")
-    if not receipts_available() or not secret:
-        finish()
-        return
-
-    def answered(yes: bool | None) -> None:
-        if not yes:
-            finish()
-            return
-        from gridterm import receipts
-
-        store = app.store
-        current = store.get(record["id"]) or record
-        try:
-            receipt = receipts.issue(current, secret, party=party, now=app_now(app))
-            saved = store.update(
-                current["id"], receipts=[*(current.get("receipts") or []), receipt]
-            )
-        except Exception as exc:  # a receipt that fails must not lose the saved record
-            app.notify(str(exc), severity="error")
-            finish()
-            return
-        changed(app, saved["id"])
-        # The form is done before the receipt shows: going back from the receipt must not
-        # land on a form that was already saved.
-        finish()
-        if importlib.util.find_spec("gridterm.screens.receipt") is None:
-            app.notify(t("wf.receipt.issued", number=receipts.format_number(receipt["number"])))
-            return
-        from gridterm.screens.receipt import ReceiptScreen
-
-        app.push_screen(ReceiptScreen(saved, receipt))
-
     question = t("wf.receipt.offer")
     if party is not None:
         parties = (record.get("data") or {}).get("parties") or []
         name = parties[party].get("name", "") if party < len(parties) else ""
         question = t("wf.receipt.offer_party", n=party + 1, name=name)
-    app.push_screen(ConfirmScreen(question), answered)
+    offer_receipts(screen, [(record, question, party)], then=then)
+
+
+def offer_receipts(
+    screen: Any,
+    offers: list[tuple[dict, str, int | None]],
+    *,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Offer receipts one after another: each ``(record, question, party)`` is asked with y/n.
+
+    y issues the receipt, stores it on that record and shows it; going back from the receipt
+    asks the next question.  n skips to the next one; escape ends the offers.  ``then()`` runs
+    once, at the first answer (the form is done before any receipt shows, so going back from a
+    receipt never lands on a form already saved) — or at once when receipts cannot be issued.
+    """
+    app = screen.app
+    done = [False]
+
+    def finish() -> None:
+        if not done[0]:
+            done[0] = True
+            if then is not None:
+                then()
+
+    enrollment = getattr(app, "enrollment", None)
+    secret = (enrollment or {}).get("device_secret")
+    if not receipts_available() or not secret or not offers:
+        finish()
+        return
+
+    def ask(n: int) -> None:
+        if n >= len(offers):
+            finish()
+            return
+        record, question, party = offers[n]
+
+        def answered(yes: bool | None) -> None:
+            finish()
+            if yes is None:  # escape: no more receipts now
+                return
+            if not yes:
+                ask(n + 1)
+                return
+            shown = issue_and_show(app, record, secret, party, lambda _result=None: ask(n + 1))
+            if not shown:
+                ask(n + 1)
+
+        app.push_screen(ConfirmScreen(question), answered)
+
+    ask(0)
+
+
+def issue_and_show(
+    app: Any,
+    record: dict,
+    secret: str,
+    party: int | None,
+    closed: Callable[[Any], None],
+) -> bool:
+    """Issue a receipt for ``record``, store it on the record and show it; ``closed`` runs
+    when the receipt screen is left.  False when nothing is shown (an error, or no screen)."""
+    from gridterm import receipts
+
+    store = app.store
+    current = store.get(record["id"]) or record
+    try:
+        receipt = receipts.issue(current, secret, party=party, now=app_now(app))
+        saved = store.update(current["id"], receipts=[*(current.get("receipts") or []), receipt])
+    except Exception as exc:  # a receipt that fails must not lose the saved record
+        app.notify(str(exc), severity="error")
+        return False
+    changed(app, saved["id"])
+    if importlib.util.find_spec("gridterm.screens.receipt") is None:
+        app.notify(t("wf.receipt.issued", number=receipts.format_number(receipt["number"])))
+        return False
+    from gridterm.screens.receipt import ReceiptScreen
+
+    app.push_screen(ReceiptScreen(saved, receipt), closed)
+    return True
 
 
 def parse_day(value: str | None) -> date | None:

@@ -5,6 +5,8 @@ answers, each plain about what it means:
 
 * **genuine, synced** (200, ``data-verdict="genuine"``): the item's kind, date, village, state,
   the township's public reply and the promised time limit; names masked, nothing else personal.
+  A visit's page also lists the reports that visit raised (``data.links.visit``): each one's
+  kind, category and state only.
 * **genuine, not synced yet** (200, ``data-verdict="pending"``): the signature is one of an
   enrolled device's, but the record has not reached the township; check again after the
   officer syncs.
@@ -170,8 +172,33 @@ def _status_page(session: Session, number: str, receipt_row: db.Receipt, rec: db
         pairs.insert(2, ("居民", resident))
     if officer:
         pairs.append(("网格员", model.mask_name(officer)))
-    body = _facts(pairs) + _note("本页只显示办理进度；如有疑问请联系您的网格员或乡镇。")
+    body = _facts(pairs)
+    if rec.kind == "visit":
+        body += _linked_reports(session, rec)
+    body += _note("本页只显示办理进度；如有疑问请联系您的网格员或乡镇。")
     return _page(200, "genuine", f"回执真实有效 · {status_label}", body)
+
+
+def _linked_reports(session: Session, visit: db.Record) -> str:
+    """The reports this visit raised (``data.links.visit``): what each is and its state only —
+    no description, place or names (the report's own receipt shows its reply)."""
+    rows = session.execute(
+        select(db.Record.kind, db.Record.data, db.Record.status, db.Record.status_at)
+        .where(
+            db.Record.township_id == visit.township_id,
+            db.Record.kind == "report",
+            db.Record.data["links"]["visit"].as_string() == visit.id,
+        )
+        .order_by(db.Record.created_at, db.Record.id)
+    ).all()
+    if not rows:
+        return ""
+    pairs = []
+    for kind, data, status, status_at in rows:
+        label = _item_label(db.Record(kind=kind, data=data))
+        state = workflow.label(status, "zh")
+        pairs.append((label, f"{state}（{_when(status_at)}）" if status_at else state))
+    return "<h2>这次走访上报的事项</h2>" + _facts(pairs)
 
 
 def _pending_page(session: Session, number: str, device: db.Device) -> HTMLResponse:
