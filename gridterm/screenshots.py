@@ -1,11 +1,15 @@
 """Regenerate the SVG screenshots in ``screens/``: every screen of the officer's app, in
-Chinese, at 80×24 and 50×25, from the real app on a fresh store holding the demo data.
+Chinese, at 80×24 and 50×25, from the real app on a fresh store holding the demo data — and
+then the staff console's (``screens/staff-*.svg``, gridterm/staff/screenshots.py).
 
-    python -m gridterm.screenshots [--out screens] [--lang zh_CN]
+    python -m gridterm.screenshots [--out screens] [--lang zh_CN] [--no-staff]
 
 The store is a temporary one; the clock is fixed (25 November 2026, 10:00 +08:00) so the
 pictures only change when the screens do.  The device is shown as enrolled (a demo
-enrollment, never used: the background sync is not started here).
+enrollment, never used: the background sync is not started here).  The staff console's
+pictures need the ``[township]`` extra (they run the demo service on 127.0.0.1); without it
+they are skipped with a note.  Their clocks and data are fixed too: two runs give the same
+files.
 """
 
 from __future__ import annotations
@@ -152,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="screens", help="folder for the SVG files")
     parser.add_argument("--lang", default="zh_CN", help="zh_CN (default) or en")
+    parser.add_argument(
+        "--no-staff", action="store_true", help="only the officer's app, not the staff console"
+    )
     args = parser.parse_args(argv)
 
     from gridterm.i18n import set_language
@@ -180,6 +187,24 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     for name in written:
         print(out / name)
+    if not args.no_staff:
+        return _staff_screens(out)
+    return 0
+
+
+def _staff_screens(out: Path) -> int:
+    """The staff console's pictures (they need the township service's packages)."""
+    try:
+        import uvicorn  # noqa: F401
+
+        import gridterm.township.app  # noqa: F401
+    except ModuleNotFoundError as exc:
+        print(f"staff console screenshots skipped: {exc}", file=sys.stderr)
+        return 0
+    from gridterm.staff.screenshots import shoot_all
+
+    for path in shoot_all(out):
+        print(path)
     return 0
 
 
