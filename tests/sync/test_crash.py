@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -16,7 +17,27 @@ from tests.sync.conftest import report_data
 from tests.sync.live import enroll_store, service_rows
 
 RECORDS = 3000
+EDITS = 1500
 KILLS = 8
+
+
+def revs_held(service) -> int:
+    from sqlalchemy import func, select
+
+    from gridterm.township import db
+
+    with service.sessions() as session:
+        return session.execute(select(func.count()).select_from(db.RecordRev)).scalar_one()
+
+
+def pushing_started(service, before: int, proc: subprocess.Popen) -> bool:
+    """Poll the service until it holds a rev this run sent (True) or the run ended (False)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if revs_held(service) > before:
+            return True
+        time.sleep(0.005)  # polling another process's progress, not waiting out a guess
+    return False
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +69,15 @@ def test_sync_killed_while_pushing_loses_and_doubles_nothing(service, tmp_path):
 
     killed = 0
     for _ in range(KILLS):
+        before = revs_held(service)
         proc = gridterm_sync(data)
         try:
-            proc.wait(timeout=rng.uniform(0.3, 1.5))
+            # Kill while it pushes: once the service has taken a batch of this run, at a
+            # random moment within the next few batches.
+            if pushing_started(service, before, proc):
+                proc.wait(timeout=rng.uniform(0.0, 0.4))
+            else:
+                proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
@@ -60,11 +87,11 @@ def test_sync_killed_while_pushing_loses_and_doubles_nothing(service, tmp_path):
         proc.stdout.close()
         proc.stderr.close()
         # After every kill the store opens cleanly, holds every record, and the service has
-        # no rev twice; then the officer edits some records before the next attempt.
+        # no rev twice; then the officer edits many records, so the next run has a long push.
         with Store.open(data) as store:
             assert {r["id"] for r in store.query(kind="report")} == set(ids)
             with store.batch():
-                for rid in rng.sample(ids, 40):
+                for rid in rng.sample(ids, EDITS):
                     store.update(rid, data=report_data(0, f"edit {rng.random()}"))
         _, history = service_rows(service, grid_id)
         assert not history or max(history.values()) == 1
