@@ -461,8 +461,14 @@ class VisitWalkScreen(GridScreen):
             mark = "!" if checklists.is_flagged(item, value) else " "
             report = t("wf.visit.report_mark") if item["key"] in self.draft["reports"] else ""
             lines.append(
-                f"{mark}{n:>2} {checklists.text(item['label'])}: "
-                f"{checklists.format_answer(item, value)}{report}"
+                t(
+                    "wf.visit.summary_line",
+                    mark=mark,
+                    n=n,
+                    label=checklists.text(item["label"]),
+                    answer=checklists.format_answer(item, value),
+                    report=report,
+                )
             )
         missing = checklists.missing_required(self.template, self.answers)
         if missing:
