@@ -31,7 +31,8 @@ from gridterm.staff.screens.incoming import IncomingScreen
 from gridterm.staff.screens.transition import TransitionDialog
 from tests.staff.conftest import screen_text, until
 from tests.sync.live import enroll_store
-from tests.tui.test_visit import plain_answer, press
+from tests.tui.keys import press
+from tests.tui.test_visit import plain_answer
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 REPLY = "路灯下的充电飞线已拆除，谢谢您的反映。"

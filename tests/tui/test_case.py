@@ -5,9 +5,7 @@ recorded, the list's filters, closing."""
 
 from __future__ import annotations
 
-import html
 import os
-import re
 from datetime import datetime, timezone
 
 import pytest
@@ -25,6 +23,7 @@ from gridterm.screens.case_form import (
 )
 from gridterm.screens.roster import MediatorFormScreen, RosterScreen
 from gridterm.store import Store
+from tests.tui.keys import P, assert_no_raw_keys, press, screen_text
 
 SIZES = [(80, 24), (50, 25)]
 LANGS = ["en", "zh_CN"]
@@ -39,37 +38,6 @@ def store(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", lambda fd: None)
     with Store.open(tmp_path / "data") as opened:
         yield opened
-
-
-def screen_text(app) -> str:
-    svg = app.export_screenshot()
-    return html.unescape(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace("\xa0", " ")
-
-
-def assert_no_raw_keys(app) -> None:
-    shown = screen_text(app)
-    for prefix in ("wf.", "checklist.", "tui.", "model."):
-        assert prefix not in shown, f"a raw catalog key shows: {shown}"
-
-
-class P(str):
-    """Text typed into the focused field in one go (as an input method commits it)."""
-
-
-async def press(pilot, *keys) -> None:
-    """Press keys; ``P("…")`` items are typed into the focused field as one paste."""
-    batch: list[str] = []
-    for key in keys:
-        if isinstance(key, P):
-            if batch:
-                await pilot.press(*batch)
-                batch = []
-            pilot.app.post_message(events.Paste(str(key)))  # to the focused widget, or the screen
-            await pilot.pause()
-        else:
-            batch.append(key)
-    if batch:
-        await pilot.press(*batch)
 
 
 async def burst(pilot, *keys) -> None:

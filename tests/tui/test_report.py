@@ -4,7 +4,6 @@ device is enrolled.  Also: every key of these screens is named in both catalogs.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ from gridterm.screens.report import ReportFormScreen
 from gridterm.screens.visit_kit import ConfirmScreen
 from gridterm.store import Store
 from gridterm.widgets.record_text import address
+from tests.tui.keys import P, assert_no_raw_keys, press, screen_text
 
 SIZES = [(80, 24), (50, 25)]
 LANGS = ["en", "zh_CN"]
@@ -36,41 +36,11 @@ def store(tmp_path, monkeypatch):
         yield opened
 
 
-class P(str):
-    """Text typed into the focused field in one go (as an input method commits it)."""
-
-
-async def press(pilot, *keys) -> None:
-    batch: list[str] = []
-    for key in keys:
-        if isinstance(key, P):
-            if batch:
-                await pilot.press(*batch)
-                batch = []
-            pilot.app.post_message(events.Paste(str(key)))  # to the focused widget, or the screen
-            await pilot.pause()
-        else:
-            batch.append(key)
-    if batch:
-        await pilot.press(*batch)
-
-
 def choose(group: str, code: str, current: str | None = None) -> list[str]:
     """Keys that open a focused Select showing ``current`` and choose ``code``."""
     codes = model.codes(group)
     moves = codes.index(code) - (codes.index(current) if current else -1)
     return ["enter", *(["down"] * moves if moves > 0 else ["up"] * -moves), "enter"]
-
-
-def screen_text(app) -> str:
-    svg = app.export_screenshot()
-    return html.unescape(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace("\xa0", " ")
-
-
-def assert_no_raw_keys(app) -> None:
-    shown = screen_text(app)
-    for prefix in ("wf.", "checklist.", "tui.", "model."):
-        assert prefix not in shown, f"a raw catalog key shows: {shown}"
 
 
 def add_household(store):

@@ -22,6 +22,7 @@ from gridterm.screens.visit import DRAFT_KEY, VisitStartScreen, VisitWalkScreen,
 from gridterm.screens.visit_kit import ConfirmScreen
 from gridterm.store import Store
 from gridterm.widgets.record_text import address
+from tests.tui.keys import P, assert_no_raw_keys, press, screen_text
 
 SIZES = [(80, 24), (50, 25)]
 LANGS = ["en", "zh_CN"]
@@ -52,41 +53,6 @@ def add_household(store, head="王大明"):
             "phone": "13800138000",
         },
     )
-
-
-class P(str):
-    """Text typed into the focused field in one go (as an input method commits it)."""
-
-
-async def press(pilot, *keys) -> None:
-    """Press keys; ``P("…")`` items are typed into the focused field as one paste."""
-    batch: list[str] = []
-    for key in keys:
-        if isinstance(key, P):
-            if batch:
-                await pilot.press(*batch)
-                batch = []
-            pilot.app.post_message(events.Paste(str(key)))  # to the focused widget, or the screen
-            await pilot.pause()
-        else:
-            batch.append(key)
-    if batch:
-        await pilot.press(*batch)
-
-
-def screen_text(app) -> str:
-    """Everything the screen shows, as text (the SVG export's text runs)."""
-    import html
-    import re
-
-    svg = app.export_screenshot()
-    return html.unescape(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace("\xa0", " ")
-
-
-def assert_no_raw_keys(app) -> None:
-    shown = screen_text(app)
-    for prefix in ("wf.", "checklist.", "tui.", "model."):
-        assert prefix not in shown, f"a raw catalog key shows: {shown}"
 
 
 def plain_answer(item):

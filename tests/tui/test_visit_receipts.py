@@ -20,7 +20,8 @@ from gridterm.screens.report import ReportFormScreen
 from gridterm.screens.visit import VisitStartScreen, VisitWalkScreen, receipt_offers
 from gridterm.screens.visit_kit import ConfirmScreen
 from gridterm.store import Store
-from tests.tui.test_visit import add_household, plain_answer, press
+from tests.tui.keys import press
+from tests.tui.test_visit import add_household, plain_answer
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 SECRET = "device-secret-visit-receipts"
