@@ -65,12 +65,41 @@ def _shots() -> list[Shot]:
         Shot("settings", "settings"),
         Shot("visit-start", "visit", lambda ids: {"household_id": ids["household"]}),
         Shot("visit-walk", "visit", lambda ids: {"household_id": ids["household"]}, ("1",)),
+        Shot("visit-summary", None, push=_visit_summary_screen),
         Shot("cases", "cases"),
         Shot("case", "case", lambda ids: {"case_id": ids["case"]}),
         Shot("report", "report"),
         Shot("roster", "roster"),
         Shot("receipt", None, push=_receipt_screen),
     ]
+
+
+def _visit_summary_screen(app, ids: dict):
+    """The safety checklist walked to its summary (every item answered, nothing flagged)."""
+    from gridterm import checklists
+    from gridterm.screens.visit import VisitWalkScreen
+
+    template = checklists.find(checklists.builtin_templates(), "safety")
+    answers: dict = {}
+    for item in template["items"]:
+        if item["type"] == "yes_no":
+            answers[item["key"]] = item.get("flag_if") is not True
+        elif item["type"] == "choice":
+            answers[item["key"]] = item["options"][min(1, len(item["options"]) - 1)]["value"]
+        elif item["type"] == "number":
+            answers[item["key"]] = 0
+    draft = {
+        "household_id": ids["household"],
+        "template_id": template["id"],
+        "template_version": template["version"],
+        "answers": answers,
+        "index": len(template["items"]),
+        "reports": {},
+        "notes": "",
+        "follow_up": "",
+        "started_at": NOW.isoformat(),
+    }
+    return VisitWalkScreen(app.store.get(ids["household"]), template, draft)
 
 
 def _receipt_screen(app, ids: dict):
