@@ -31,8 +31,9 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gridterm.township import admin, db  # noqa: E402
+from gridterm.township import db  # noqa: E402
 from gridterm.township.migrations import upgrade  # noqa: E402
+from gridterm.township.services import admin  # noqa: E402
 from tests.helpers.service import fresh_database  # noqa: E402
 
 LIMIT_MB = 300

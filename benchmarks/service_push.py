@@ -30,9 +30,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gridterm import model  # noqa: E402
-from gridterm.township import admin, db  # noqa: E402
+from gridterm.core import model  # noqa: E402
+from gridterm.township import db  # noqa: E402
 from gridterm.township.migrations import upgrade  # noqa: E402
+from gridterm.township.services import admin  # noqa: E402
 from tests.helpers.service import fresh_database, serve_process  # noqa: E402
 
 

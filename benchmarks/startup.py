@@ -33,10 +33,17 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from gridterm import model
-from gridterm.checklists import builtin_templates
-from gridterm.demo_data import household_data
-from gridterm.store import ARCHIVE_DIR, HOT, HOUSEHOLD_SHARD, INDEX, SCHEMA_VERSION, dump_tables
+from gridterm.core import model
+from gridterm.core.checklists import builtin_templates
+from gridterm.core.demo_data import household_data
+from gridterm.core.store import (
+    ARCHIVE_DIR,
+    HOT,
+    HOUSEHOLD_SHARD,
+    INDEX,
+    SCHEMA_VERSION,
+    dump_tables,
+)
 
 TODAY = date(2026, 11, 25)
 LIVE = 200
@@ -81,14 +88,14 @@ def HWM():
             return int(line.split()[1])
 
 from pathlib import Path
-from gridterm.i18n import set_language
+from gridterm.core.i18n import set_language
 set_language("zh_CN")
-import gridterm.app
-from gridterm.app import GridtermApp
-from gridterm.store import Store
+import gridterm.ui.officer.app
+from gridterm.ui.officer.app import GridtermApp
+from gridterm.core.store import Store
 
 class Timed(GridtermApp):
-    CSS_PATH = str(Path(gridterm.app.__file__).with_name("app.tcss"))
+    CSS_PATH = str(Path(gridterm.ui.officer.app.__file__).with_name("app.tcss"))
 
     def on_mount(self):
         self.call_after_refresh(self.drawn)
@@ -218,7 +225,7 @@ def search_timing(households: int) -> tuple[float, float, float]:
     includes Pilot's own waiting and whatever else the machine is doing)."""
     import asyncio
 
-    from gridterm.household_search import HouseholdIndex
+    from gridterm.core.households import HouseholdIndex
 
     rng = random.Random(3)
     records = [
@@ -244,14 +251,14 @@ def search_timing(households: int) -> tuple[float, float, float]:
         index.search(query, limit=25)
     index_ms = (time.perf_counter() - t0) * 1000 / (len(queries) * 5)
 
-    from gridterm.screens.households import HouseholdsScreen
+    from gridterm.ui.officer.screens.households import HouseholdsScreen
 
     cpu_ms: list[float] = []
     wall_ms: list[float] = []
 
     async def run() -> None:
-        from gridterm.app import GridtermApp
-        from gridterm.store import Store
+        from gridterm.core.store import Store
+        from gridterm.ui.officer.app import GridtermApp
 
         folder = Path(tempfile.mkdtemp(prefix="gridterm-search-"))
         try:

@@ -34,8 +34,8 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from gridterm import model
-from gridterm.store import ARCHIVE_DIR, HOT, INDEX, SCHEMA_VERSION, Store, dump_tables
+from gridterm.core import model
+from gridterm.core.store import ARCHIVE_DIR, HOT, INDEX, SCHEMA_VERSION, Store, dump_tables
 
 LIVE = 200  # outbox + open items in the hot file, the same at every size
 REPORT = {

@@ -33,9 +33,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gridterm import sync  # noqa: E402
-from gridterm.store import Store  # noqa: E402
-from gridterm.township import admin, db  # noqa: E402
+from gridterm.client import sync  # noqa: E402
+from gridterm.core.store import Store  # noqa: E402
+from gridterm.township import db  # noqa: E402
+from gridterm.township.services import admin  # noqa: E402
 from tests.helpers.service import free_socket  # noqa: E402
 
 PUSH_TARGET = 1500.0
@@ -120,7 +121,7 @@ def raw_push_rate(db_url: str, url: str, township_id: str, n: int) -> float:
     """Records/s for bare HTTP pushes of ready-made bodies (no store), batches of 200."""
     import uuid
 
-    from gridterm import model
+    from gridterm.core import model
 
     grid_id = write(db_url, lambda s: admin.add_grid(s, township_id, "对照网格").id)
     code = write(db_url, lambda s: admin.issue_code(s, admin.add_officer(s, grid_id, "对照").id)[0])

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from gridterm import i18n
+from gridterm.core import i18n
 
 
 @pytest.fixture(autouse=True)

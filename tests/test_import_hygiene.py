@@ -14,7 +14,12 @@ import sys
 
 import pytest
 
-HEADLESS = ["gridterm.model", "gridterm.store", "gridterm.sync", "gridterm.receipts"]
+HEADLESS = [
+    "gridterm.core.model",
+    "gridterm.core.store",
+    "gridterm.client.sync",
+    "gridterm.core.receipts",
+]
 FORBIDDEN = ("textual", "fastapi", "starlette", "uvicorn", "sqlalchemy")
 
 _PROBE = """

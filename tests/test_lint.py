@@ -19,6 +19,9 @@ def _ruff() -> list[str]:
 
 def test_ruff_check():
     result = subprocess.run(
-        [*_ruff(), "check", "gridterm", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True
+        [*_ruff(), "check", "gridterm", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

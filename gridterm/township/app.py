@@ -24,10 +24,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridterm import __version__
-from gridterm.i18n import t
+from gridterm.core.i18n import t
 from gridterm.township import db
-from gridterm.township.errors import ApiError, request_language
-from gridterm.township.ratelimit import TokenBucket
+from gridterm.township.api.errors import ApiError, request_language
+from gridterm.township.api.ratelimit import TokenBucket
 
 log = logging.getLogger("gridterm.township")
 
@@ -228,15 +228,15 @@ def create_app(
     app.state.gridterm = state
     install_error_handlers(app)
 
-    from gridterm.township.routers import health, sync
+    from gridterm.township.api import health, sync
 
     app.include_router(health.router)
     app.include_router(sync.router)
     for name in OPTIONAL_ROUTERS:
         try:
-            module = importlib.import_module(f"gridterm.township.routers.{name}")
+            module = importlib.import_module(f"gridterm.township.api.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"gridterm.township.routers.{name}":
+            if exc.name != f"gridterm.township.api.{name}":
                 raise
             continue
         app.include_router(module.router)

@@ -304,7 +304,7 @@ def default_db_url(data_folder: str | None = None) -> str:
     env = os.environ.get("GRIDTERM_DB")
     if env:
         return normalize_url(env)
-    from gridterm.paths import data_dir, ensure_private_dir
+    from gridterm.core.paths import data_dir, ensure_private_dir
 
     folder = ensure_private_dir(data_dir(data_folder))
     return f"sqlite:///{folder / 'township.db'}"

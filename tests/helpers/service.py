@@ -39,8 +39,9 @@ import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from gridterm.township import admin, db
+from gridterm.township import db
 from gridterm.township.app import create_app
+from gridterm.township.services import admin
 
 
 @dataclass
@@ -106,7 +107,7 @@ class Device:
 
 class LiveService:
     """A running service: ``url``, ``db_url``, and admin shortcuts that write the database
-    directly through :mod:`gridterm.township.admin` (the same functions the CLI uses)."""
+    directly through :mod:`gridterm.township.services.admin` (the same functions the CLI uses)."""
 
     def __init__(self, url: str, db_url: str, app: Any) -> None:
         self.url = url
@@ -146,7 +147,7 @@ class LiveService:
             return code
 
     def expire_code(self, code: str) -> None:
-        from gridterm.township.routers.sync import code_hash, normalize_code
+        from gridterm.township.api.sync import code_hash, normalize_code
 
         with self.admin_session() as s:
             row = (

@@ -8,7 +8,7 @@ from tests.sync.fake_service import FakeService
 
 @pytest.fixture
 def store(data_dir):
-    from gridterm.store import Store
+    from gridterm.core.store import Store
 
     with Store.open(data_dir) as opened:
         yield opened

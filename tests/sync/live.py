@@ -8,8 +8,8 @@ from collections import Counter
 import httpx
 from sqlalchemy import func, select
 
-from gridterm import sync
-from gridterm.store import Store
+from gridterm.client import sync
+from gridterm.core.store import Store
 from gridterm.township import db
 
 FAST = dict(deadline=10.0, wait_initial=0.01, wait_max=0.2, wait_jitter=0.05)

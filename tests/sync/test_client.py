@@ -9,7 +9,7 @@ import httpx
 import pytest
 import stamina
 
-from gridterm import sync
+from gridterm.client import sync
 from tests.sync.conftest import ENROLLMENT, make_reports, report_data
 from tests.sync.fake_service import FakeService, refuse, stall, status
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from gridterm.store import Store
+from gridterm.core.store import Store
 from tests.helpers.service import fresh_database, start_service
 from tests.sync.conftest import report_data
 from tests.sync.live import enroll_store, service_rows

@@ -11,8 +11,8 @@ import tempfile
 import httpx
 import pytest
 
-from gridterm.commands import demo
-from gridterm.store import Store
+from gridterm.cli import demo
+from gridterm.core.store import Store
 
 
 @pytest.mark.timeout(120)
@@ -44,7 +44,7 @@ def test_demo_builds_the_whole_loop(tmp_path):
 
 @pytest.mark.timeout(120)
 async def test_the_demo_app_shows_the_townships_replies(tmp_path):
-    from gridterm.app import GridtermApp
+    from gridterm.ui.officer.app import GridtermApp
 
     db_url = f"sqlite:///{tmp_path / 'township.db'}"
     with Store.open(tmp_path / "device") as store, demo.serve(db_url) as url:

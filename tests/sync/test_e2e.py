@@ -8,9 +8,9 @@ import uuid
 import httpx
 import pytest
 
-from gridterm import sync
 from gridterm.cli import main
-from gridterm.store import Store
+from gridterm.client import sync
+from gridterm.core.store import Store
 from tests.helpers.service import fresh_database, pg_base_url, start_service
 from tests.sync.conftest import make_reports, report_data
 from tests.sync.live import (
@@ -254,7 +254,7 @@ def test_a_bad_deadline_is_named(tmp_path, capsys, value):
 
 
 def test_a_sync_archives_what_is_done_and_home_still_knows_the_latest_visit(service, data_dir):
-    from gridterm.home_summary import LAST_VISITS
+    from gridterm.core.usecases.home import LAST_VISITS
 
     with enroll_store(service, data_dir) as store:
         household = store.create("household", {"village": "李家村", "head": "张三"})

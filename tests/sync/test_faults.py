@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from gridterm import sync
+from gridterm.client import sync
 from tests.helpers.service import fresh_database, start_service
 from tests.sync.conftest import report_data
 from tests.sync.fault_proxy import FaultProxy

@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from gridterm import sync
+from gridterm.client import sync
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_a_ca_file_that_is_no_certificate_is_refused(tmp_path):
         sync._client(sync.SyncConfig(ca_file=str(ca)), None)
 
 
-@pytest.mark.parametrize("module", ["gridterm.sync", "gridterm.commands.sync"])
+@pytest.mark.parametrize("module", ["gridterm.client.sync", "gridterm.cli.sync"])
 def test_importing_sync_pulls_in_no_ui_and_no_service(module):
     code = (
         f"import sys, {module}; "

@@ -7,14 +7,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from gridterm import sync, sync_worker
-from gridterm.widgets.sync_status import full_text, status_text
+from gridterm.client import sync
+from gridterm.ui.officer import sync_worker
+from gridterm.ui.officer.widgets.sync_status import full_text, status_text
 from tests.helpers.service import fresh_database, start_service
 from tests.sync.conftest import ENROLLMENT, make_reports, report_data
 from tests.sync.live import enroll_store, serve_on, service_rows, staff_path, staff_transition
 
-pytest.importorskip("gridterm.app")
-from gridterm.app import GridtermApp  # noqa: E402
+pytest.importorskip("gridterm.ui.officer.app")
+from gridterm.ui.officer.app import GridtermApp  # noqa: E402
 
 FAST = sync_worker.Timing(
     idle_poll=0.05,
@@ -70,7 +71,7 @@ def test_full_text_counts_queue_and_attention(store):
 
 
 def test_status_in_chinese():
-    from gridterm.i18n import set_language
+    from gridterm.core.i18n import set_language
 
     set_language("zh")
     assert status_text("offline", None, NOW) == "离线 · 从未同步"
@@ -126,7 +127,7 @@ async def test_sync_now_brings_the_townships_reply_to_the_device(tmp_path):
                 await pilot.press("ctrl+y")
                 await until(pilot, lambda: (store.get(rec["id"]) or {}).get("status") == "accepted")
                 assert store.get(rec["id"])["feedback"] == "明早清运"
-                from gridterm.app import screen_available
+                from gridterm.ui.officer.app import screen_available
 
                 if screen_available("feedback"):
                     await pilot.press("escape")
@@ -156,7 +157,7 @@ async def test_sync_now_while_offline_says_why(tmp_path):
 async def test_sync_status_view_shows_state_queue_and_attention(store):
     from textual.app import App
 
-    from gridterm.widgets.sync_status import SyncStatusView
+    from gridterm.ui.officer.widgets.sync_status import SyncStatusView
 
     store.meta_set("enrollment", dict(ENROLLMENT))
     records = make_reports(store, 3)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from gridterm import model, receipts
+from gridterm.core import model, receipts
 
 
 @dataclass

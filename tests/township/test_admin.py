@@ -146,7 +146,7 @@ def test_templates_and_mediators_reach_the_devices_with_pull(
 ):
     import json
 
-    from gridterm.checklists import builtin_templates
+    from gridterm.core.checklists import builtin_templates
 
     township = admin_cli("township", "add", "石桥镇")
     other = admin_cli("township", "add", "河东镇")

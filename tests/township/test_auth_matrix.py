@@ -3,7 +3,7 @@ rate-limited guessing.  (Staff scoping is tested with the staff API.)"""
 
 from __future__ import annotations
 
-from gridterm import model
+from gridterm.core import model
 from gridterm.township import db
 
 

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from gridterm import cli
-from gridterm.township import export
-from gridterm.township.routers import staff as staff_router
+from gridterm.township.api import staff as staff_router
+from gridterm.township.services import export
 from tests.township._staff import case, household, make_township, report, visit
 
 API = "/api/v1/staff/export"

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from gridterm import model, receipts
+from gridterm.core import model, receipts
 from tests.township._staff import case, make_township, report
 
 _addresses = itertools.count(1)

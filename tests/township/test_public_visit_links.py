@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from gridterm import receipts
+from gridterm.core import receipts
 from tests.township._staff import household, make_township, report, visit
 from tests.township.test_public_page import verdict, visible_text
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from gridterm.township import workflow
+from gridterm.core import workflow
 from tests.township._staff import case, household, make_township, report, visit
 
 API = "/api/v1/staff"

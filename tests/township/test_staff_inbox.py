@@ -3,7 +3,7 @@ the township), against a real uvicorn on 127.0.0.1 (SQLite, and PostgreSQL when 
 
 from __future__ import annotations
 
-from gridterm.township import workflow
+from gridterm.core import workflow
 from tests.township._staff import case, household, make_township, report, visit
 
 API = "/api/v1/staff"

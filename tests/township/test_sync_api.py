@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from gridterm import model, receipts
+from gridterm.core import model, receipts
 
 
 def household(dev, head: str = "张三", village: str = "石桥村", **extra) -> dict:
@@ -314,7 +314,7 @@ def test_pull_brings_imported_households(live_service, tmp_path):
     dev = live_service.enroll_device()
     roster = tmp_path / "roster.csv"
     roster.write_text("村,组,户主,电话\n石桥村,1组,张三,13800138000\n石桥村,2组,李四,\n", "utf-8")
-    from gridterm.township import admin
+    from gridterm.township.services import admin
 
     with live_service.admin_session() as s:
         assert admin.import_households(s, dev.grid_id, roster) == 2
@@ -421,7 +421,7 @@ def test_history_keeps_awkward_text_byte_for_byte(live_service):
 
 
 def test_pull_pages_across_updates_households_and_mediators(live_service, tmp_path):
-    from gridterm.township import admin
+    from gridterm.township.services import admin
 
     dev = live_service.enroll_device()
     recs = [report(dev) for _ in range(3)]

@@ -1,0 +1,126 @@
+"""``gridterm sync [--ca-file F] [--quiet]``: one pass, push then pull, from the shell.
+
+Suits cron and Termux:Job.  Exit status: 0 done, 1 the service could not be reached (the
+records stay queued), 2 an auth or configuration problem, 3 some records need attention.
+A progress bar goes to stderr for a big queue (or whenever stderr is a terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gridterm.core.i18n import t
+
+EXIT_OK, EXIT_UNREACHABLE, EXIT_CONFIG, EXIT_ATTENTION = 0, 1, 2, 3
+BIG_QUEUE = 200
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("sync", help=t("sync.cli.help"), description=t("sync.cli.help"))
+    parser.add_argument("--ca-file", metavar="F", help=t("sync.cli.ca_file"))
+    parser.add_argument(
+        "--deadline", type=_seconds, default=120.0, metavar="S", help=t("sync.cli.deadline")
+    )
+    parser.add_argument("--quiet", action="store_true", help=t("sync.cli.quiet"))
+    parser.set_defaults(func=run)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 86400:
+        raise argparse.ArgumentTypeError(t("sync.cli.bad_deadline", value=text))
+    return value
+
+
+class _Progress:
+    """A rich progress bar on stderr, started only once we know the queue is big."""
+
+    def __init__(self, enabled_for_tty: bool) -> None:
+        self.tty = enabled_for_tty
+        self.progress = None
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.progress is None:
+            if phase != "push" or not (self.tty or total > BIG_QUEUE) or total == 0:
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=self.tty,  # in a log (cron), leave the final bar as a record
+            )
+            self.progress.start()
+        if phase not in self.tasks:
+            self.tasks[phase] = self.progress.add_task(
+                t(f"sync.progress.{phase}"), total=total or None
+            )
+        self.progress.update(self.tasks[phase], completed=done)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def summary_lines(summary) -> list[str]:
+    push, pull = summary.push, summary.pull
+    lines = [
+        t(
+            "sync.summary",
+            sent=push.sent,
+            stored=push.stored,
+            unchanged=push.unchanged,
+            attention=len(push.attention),
+            updates=pull.updates,
+            reference=pull.templates + pull.households + pull.mediators,
+            queue=summary.queue,
+        )
+    ]
+    if pull.full:
+        lines.append(t("sync.summary.full"))
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from gridterm.client import sync
+    from gridterm.core.paths import data_dir
+    from gridterm.core.store import Store
+
+    config = sync.SyncConfig(ca_file=args.ca_file, deadline=args.deadline)
+    progress = _Progress(sys.stderr.isatty())
+    with Store.open(data_dir(args.data_dir), recover=getattr(args, "recover", False)) as store:
+        try:
+            summary = sync.sync_once(store, config, on_progress=progress)
+        finally:
+            progress.stop()
+        if not args.quiet:
+            for line in summary_lines(summary):
+                print(line)
+            for entry in summary.push.attention:
+                rec = store.get(entry["id"]) or {}
+                print(
+                    t(
+                        "sync.attention_line",
+                        kind=rec.get("kind", ""),
+                        id=entry["id"],
+                        rev=entry["rev"],
+                        result=entry["result"],
+                        error=entry.get("error") or "",
+                    )
+                )
+    return EXIT_ATTENTION if summary.attention else EXIT_OK

@@ -1,0 +1,62 @@
+"""One-line descriptions of records for lists (outbox, feedback, history), from the catalogs."""
+
+from __future__ import annotations
+
+from gridterm.core.i18n import t
+from gridterm.core.model import label
+
+
+def address(data: dict) -> str:
+    parts = [data.get("village") or ""]
+    if data.get("group"):
+        parts.append(t("tui.household.group_n", group=data["group"]))
+    if data.get("number"):
+        parts.append(t("tui.household.number_n", number=data["number"]))
+    return t("tui.household.address_joiner").join(p for p in parts if p)
+
+
+def tags_text(tags: list[str]) -> str:
+    return t("tui.list_sep").join(label("tag", tag) for tag in tags)
+
+
+def summary(record: dict, households: dict[str, dict] | None = None) -> str:
+    """``张伟 · 东河村3组12号`` for a household, ``安全隐患 · 村口桥`` for a report, …"""
+    kind = record.get("kind")
+    data = record.get("data") or {}
+    sep = " · "
+    if kind == "household":
+        return sep.join(x for x in (data.get("head", ""), address(data)) if x)
+    if kind == "visit":
+        who = ""
+        if households is not None:
+            home = households.get(data.get("household_id", ""))
+            if home:
+                who = (home.get("data") or {}).get("head", "")
+        return sep.join(x for x in (template_title(data.get("template_id", "")), who) if x)
+    if kind == "case":
+        parties = data.get("parties") or []
+        names = t("tui.list_sep").join(p.get("name", "") for p in parties[:2])
+        head = data.get("case_no") or label("dispute_type", data.get("dispute_type", ""))
+        return sep.join(x for x in (head, names) if x)
+    if kind == "report":
+        return sep.join(
+            x for x in (label("category", data.get("category", "")), data.get("place", "")) if x
+        )
+    return str(record.get("id", ""))
+
+
+def template_title(template_id: str) -> str:
+    """The checklist's title in the current language (the template id if it is unknown)."""
+    from gridterm.core import checklists
+
+    template = checklists.find(checklists.builtin_templates(), template_id)
+    return checklists.text(template["title"]) if template else template_id
+
+
+def kind_label(record: dict) -> str:
+    return label("kind", record.get("kind", ""))
+
+
+def status_label(record: dict) -> str:
+    status = record.get("status")
+    return label("status", status) if status else t("tui.status.none")

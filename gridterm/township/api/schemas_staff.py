@@ -1,0 +1,171 @@
+"""Pydantic models of the staff API: every request and response, so /openapi.json is the contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gridterm.core import workflow
+
+Status = Literal[
+    "reported",
+    "accepted",
+    "returned",
+    "assigned",
+    "in_hand",
+    "extended",
+    "done",
+    "checked_back",
+    "closed_on_spot",
+]
+Kind = Literal["household", "visit", "case", "report"]
+
+assert set(Status.__args__) == set(workflow.STATES)  # type: ignore[attr-defined]
+
+TEXT_MAX = 2000
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store NUL in text; refuse it here rather than fail in the database.
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in items):
+            raise ValueError("text must not contain NUL characters")
+        return value
+
+
+class ErrorOut(BaseModel):
+    detail: Any
+    code: str | None = None
+
+
+class RecordSummary(BaseModel):
+    id: str
+    kind: str
+    rev: int
+    grid: str | None = None
+    grid_name: str | None = None
+    village: str | None = None
+    officer: str | None = None
+    device: str | None = None
+    status: str | None = None
+    status_label: str | None = None
+    category: str | None = None
+    urgency: str | None = None
+    summary: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    received_at: datetime | None = None
+    status_at: datetime | None = None
+    due_at: datetime | None = None
+    overdue: bool = False
+    seq: int | None = None
+    receipt_numbers: list[str] = Field(default_factory=list)
+
+
+class RecordPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    next_cursor: str | None = None
+    items: list[RecordSummary]
+
+
+class RevOut(BaseModel):
+    rev: int
+    device: str | None = None
+    received_at: datetime | None = None
+    updated_at: datetime | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class EventOut(BaseModel):
+    at: datetime | None = None
+    actor: str | None = None
+    from_status: str | None = None
+    to_status: str | None = None
+    reason: str | None = None
+    feedback: str | None = None
+    public_reply: str | None = None
+    comment: str | None = None
+
+
+class RecordDetail(RecordSummary):
+    data: dict[str, Any] = Field(default_factory=dict)
+    receipts: list[dict[str, Any]] = Field(default_factory=list)
+    feedback: str | None = None
+    public_reply: str | None = None
+    handled_by: str | None = None
+    allowed_transitions: list[str] = Field(default_factory=list)
+    revs: list[RevOut] = Field(default_factory=list)
+    events: list[EventOut] = Field(default_factory=list)
+
+
+class TransitionIn(_In):
+    to: Status
+    reason: str | None = Field(default=None, max_length=TEXT_MAX)
+    feedback: str | None = Field(default=None, max_length=TEXT_MAX)
+    public_reply: str | None = Field(default=None, max_length=TEXT_MAX)
+
+
+class CommentIn(_In):
+    text: str = Field(min_length=1, max_length=TEXT_MAX)
+
+
+class FeedbackIn(_In):
+    feedback: str | None = Field(default=None, max_length=TEXT_MAX)
+    public_reply: str | None = Field(default=None, max_length=TEXT_MAX)
+
+
+class BulkTransitionIn(_In):
+    ids: list[str] = Field(min_length=1, max_length=500)
+    to: Status
+    reason: str | None = Field(default=None, max_length=TEXT_MAX)
+    feedback: str | None = Field(default=None, max_length=TEXT_MAX)
+    public_reply: str | None = Field(default=None, max_length=TEXT_MAX)
+
+    @field_validator("ids")
+    @classmethod
+    def _ids_bounded(cls, ids: list[str]) -> list[str]:
+        for value in ids:
+            if not value or len(value) > 64:
+                raise ValueError("each id must be 1 to 64 characters")
+        return ids
+
+
+class BulkResult(BaseModel):
+    id: str
+    ok: bool
+    status: str | None = None
+    code: str | None = None
+    detail: str | None = None
+
+
+class BulkOut(BaseModel):
+    results: list[BulkResult]
+
+
+class NamedRef(BaseModel):
+    id: str
+    name: str
+
+
+class MeOut(BaseModel):
+    staff: NamedRef
+    township: NamedRef
+
+
+class GridOut(BaseModel):
+    id: str
+    name: str
+    officers: list[NamedRef] = Field(default_factory=list)
+
+
+class GridList(BaseModel):
+    items: list[GridOut]

@@ -1,0 +1,176 @@
+"""Form fields with their validation message right under them, and a yes/no confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from gridterm.core.i18n import t
+
+
+class Field(Vertical):
+    """A label, a compact input and the field's error (hidden while there is none).
+
+    ``validator(value) -> message | None`` runs as the user types and on ``validate()``.
+    """
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin: 0 1; }
+    Field > Horizontal { height: auto; }
+    Field .field-label { width: 14; color: $text-muted; }
+    Field Input { width: 1fr; background: $boost; }
+    Field .field-error { color: $error; display: none; padding-left: 2; }
+    Field.-invalid .field-error { display: block; }
+    Field.-invalid .field-label { color: $error; text-style: bold; }
+    """
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        value: str = "",
+        *,
+        validator=None,
+        placeholder: str = "",
+        required: bool = False,
+        max_length: int = 0,
+    ) -> None:
+        super().__init__(id=f"field-{name}")
+        self.field_name = name
+        self.label = label + (" *" if required else "")
+        self.initial = value
+        self.validator = validator
+        self.placeholder = placeholder
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(self.label, classes="field-label", markup=False)
+            yield Input(
+                self.initial,
+                placeholder=self.placeholder,
+                compact=True,
+                id=f"input-{self.field_name}",
+                max_length=self.max_length,
+            )
+        yield Static("", classes="field-error", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value.strip()
+
+    @property
+    def error(self) -> str:
+        return (
+            str(self.query_one(".field-error", Static).content)
+            if self.has_class("-invalid")
+            else ""
+        )
+
+    def show_error(self, message: str | None) -> None:
+        self.query_one(".field-error", Static).update(message or "")
+        self.set_class(bool(message), "-invalid")
+
+    def validate(self) -> str | None:
+        message = self.validator(self.value) if self.validator else None
+        self.show_error(message)
+        return message
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        # Re-check as the user types only once the field has been marked wrong, so a
+        # half-typed ID number is not called wrong before it is finished.
+        if self.has_class("-invalid"):
+            self.validate()
+
+    @on(Input.Blurred)
+    def _blurred(self, event: Input.Blurred) -> None:
+        if self.value:
+            self.validate()
+
+
+class TagPicker(OptionList):
+    """Tags to tick: ``[x] 独居老人`` / ``[ ] 留守儿童`` (readable without colour).
+
+    enter or space ticks the highlighted tag.  ``choices`` is [(code, label)].
+    """
+
+    DEFAULT_CSS = """
+    TagPicker { height: auto; max-height: 10; margin: 0 1; }
+    """
+    BINDINGS = [Binding("space", "toggle", "tui.key.tick", id="tags.toggle")]
+
+    @dataclass
+    class Changed(Message):
+        picker: TagPicker
+
+    def __init__(self, choices: list[tuple[str, str]], selected: list[str], id: str) -> None:
+        self.choices = choices
+        self._selected = {code for code, _ in choices} & set(selected)
+        super().__init__(*[self._option(code, text) for code, text in choices], id=id, compact=True)
+
+    def _option(self, code: str, text: str) -> Option:
+        mark = "[x]" if code in self._selected else "[ ]"
+        return Option(f"{mark} {text}", id=code)
+
+    @property
+    def selected(self) -> list[str]:
+        return [code for code, _ in self.choices if code in self._selected]
+
+    def toggle(self, code: str) -> None:
+        self._selected.symmetric_difference_update({code})
+        index = next(i for i, (c, _) in enumerate(self.choices) if c == code)
+        self.replace_option_prompt_at_index(index, self._option(*self.choices[index]).prompt)
+        self.post_message(self.Changed(self))
+
+    def action_toggle(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.choices[self.highlighted][0])
+
+    @on(OptionList.OptionSelected)
+    def _selected_by_enter(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.toggle(self.choices[event.option_index][0])
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: ``y`` or enter says yes, ``n`` or escape says no."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 44; max-width: 100%; height: auto;
+        border: round $warning; background: $surface; padding: 0 1;
+    }
+    ConfirmScreen .hint { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "tui.key.yes", id="confirm.yes"),
+        Binding("enter", "answer(True)", "tui.key.yes", id="confirm.enter", show=False),
+        Binding("n", "answer(False)", "tui.key.no", id="confirm.no"),
+        Binding("escape", "answer(False)", "tui.key.no", id="confirm.escape", show=False),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, markup=False)
+            yield Static(t("tui.confirm.hint"), classes="hint", markup=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

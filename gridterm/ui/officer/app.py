@@ -1,0 +1,253 @@
+"""The grid officer's Textual app: the shell every screen plugs into.
+
+Screens are registered in ``SCREEN_REGISTRY`` below (name, "module:Class", key on Home,
+catalog key of its label) and imported only when first opened, so start-up pays only for
+Home.  Any screen opens another with ``self.app.action_open(name, **kwargs)``; the palette
+(ctrl+p) offers every registered screen and every key of the current screen by name.
+See docs/tui.md, "Adding a screen".
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from gridterm.core.i18n import get_language, set_language, t
+from gridterm.ui.kit.messages import StoreChanged
+from gridterm.ui.officer.palette import GridtermCommands
+
+if TYPE_CHECKING:
+    import argparse
+
+    from gridterm.core.store import Store
+
+# (name, "module:Class", key on Home or None, catalog key of the label).  Other parts add
+# their screens here, one line each; the class is imported the first time it is opened.
+SCREEN_REGISTRY: list[tuple[str, str, str | None, str]] = [
+    ("home", "gridterm.ui.officer.screens.home:HomeScreen", None, "tui.screen.home"),
+    (
+        "households",
+        "gridterm.ui.officer.screens.households:HouseholdsScreen",
+        "h",
+        "tui.screen.households",
+    ),
+    (
+        "household",
+        "gridterm.ui.officer.screens.households:HouseholdDetailScreen",
+        None,
+        "tui.screen.household",
+    ),
+    (
+        "household_form",
+        "gridterm.ui.officer.screens.household_form:HouseholdFormScreen",
+        None,
+        "tui.screen.household_form",
+    ),
+    ("outbox", "gridterm.ui.officer.screens.outbox:OutboxScreen", "o", "tui.screen.outbox"),
+    ("feedback", "gridterm.ui.officer.screens.feedback:FeedbackScreen", "f", "tui.screen.feedback"),
+    ("settings", "gridterm.ui.officer.screens.settings:SettingsScreen", "s", "tui.screen.settings"),
+    ("visit", "gridterm.ui.officer.screens.visit:VisitStartScreen", "v", "wf.screen.visit"),
+    ("cases", "gridterm.ui.officer.screens.case:CaseListScreen", "c", "wf.screen.cases"),
+    ("case", "gridterm.ui.officer.screens.case:CaseScreen", None, "wf.screen.case"),
+    ("report", "gridterm.ui.officer.screens.report:ReportFormScreen", "r", "wf.screen.report"),
+    ("roster", "gridterm.ui.officer.screens.roster:RosterScreen", "m", "wf.screen.roster"),
+    (
+        "visit_detail",
+        "gridterm.ui.officer.screens.record_detail:VisitDetailScreen",
+        None,
+        "records.screen.visit",
+    ),
+]
+
+
+def registry_entry(name: str) -> tuple[str, str, str | None, str] | None:
+    for entry in SCREEN_REGISTRY:
+        if entry[0] == name:
+            return entry
+    return None
+
+
+def load_screen_class(name: str) -> type[Screen]:
+    entry = registry_entry(name)
+    if entry is None:
+        raise KeyError(name)
+    module_name, _, class_name = entry[1].partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def screen_available(name: str) -> bool:
+    """True when ``name`` is registered and its module is installed (another part may not be)."""
+    entry = registry_entry(name)
+    if entry is None:
+        return False
+    return importlib.util.find_spec(entry[1].partition(":")[0]) is not None
+
+
+def _offer_visit_resume(app: App) -> None:
+    from gridterm.ui.officer.screens.visit import offer_resume
+
+    offer_resume(app)
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class GridtermApp(App[int]):
+    """The officer's app.  ``store`` is an open ``gridterm.core.store.Store``."""
+
+    # Absolute, so that subclasses elsewhere (tests, screenshots) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "gridterm"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    COMMANDS = {GridtermCommands}
+    # Descriptions are catalog keys; the footer and the palette translate them.
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "tui.key.quit", id="quit", priority=True, show=False),
+        Binding("escape", "back", "tui.key.back", id="back"),
+        Binding("ctrl+p", "command_palette", "tui.key.palette", id="palette", priority=True),
+        Binding("ctrl+y", "sync_now", "sync.status.sync_now", id="sync_now"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        data_dir: Path | None = None,
+        clock: Callable[[], datetime] = local_now,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.data_dir = Path(data_dir) if data_dir else None
+        self.clock = clock
+        self.theme = "textual-dark"
+
+    # -- what screens read -------------------------------------------------------------------
+    @property
+    def enrollment(self) -> dict | None:
+        return self.store.meta_get("enrollment") or None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    # -- background sync (gridterm/ui/officer/sync_worker.py, docs/sync.md) -----------------------------
+    sync_state: str | None = None  # "offline" | "syncing" | "synced" | "error" | None
+    sync_text: str | None = None  # what the header shows in place of the last-sync time
+    sync_worker: Any = None
+
+    def on_mount(self) -> None:
+        # Sync starts just after the first screen is up, not before it.
+        self.set_timer(1.0, self._load_sync_worker)
+        # A visit cut off by a kill or a flat battery: offer to carry on where it stopped.
+        self.call_after_refresh(_offer_visit_resume, self)
+
+    @work(thread=True, group="sync-import")
+    def _load_sync_worker(self) -> None:
+        # The sync client brings httpx (~0.4 s to import on a slow machine): import it off the
+        # UI thread so the first screen does not wait for it.
+        from gridterm.ui.officer.sync_worker import SyncWorker
+
+        self.call_from_thread(self._start_sync_worker, SyncWorker)
+
+    def _start_sync_worker(self, worker_class: type) -> None:
+        self.sync_worker = worker_class(self)
+        self.sync_worker.start()
+
+    def action_sync_now(self) -> None:
+        """ctrl+y: sync now, without waiting for the background schedule."""
+        if self.sync_worker is None:
+            return
+        if not self.enrollment:
+            self.notify(t("sync.not_enrolled"), severity="warning")
+            return
+        self.notify(t("sync.status.sync_started"))
+        self.sync_worker.sync_now()
+
+    # -- navigation --------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return load_screen_class("home")()
+
+    def action_open(self, name: str, **kwargs: Any) -> None:
+        """Open the registered screen ``name`` on top of the current one."""
+        if not screen_available(name):
+            self.notify(t("tui.not_available"), severity="warning")
+            return
+        self.push_screen(load_screen_class(name)(**kwargs))
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing to go back to on Home: hide the key there.
+        return not (action == "back" and len(self.screen_stack) <= 1)
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=t("tui.palette.placeholder"))
+            )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Textual's own commands are in English only; ours come from GridtermCommands.
+        return ()
+
+    # -- store changes -----------------------------------------------------------------------
+    def store_changed(self, record_id: str | None = None) -> None:
+        """Tell every screen the store changed (after a save), so counts and lists refresh."""
+        for screen in self.screen_stack:
+            screen.post_message(StoreChanged(record_id))
+
+    # -- language ----------------------------------------------------------------------------
+    def apply_language(self, lang: str) -> None:
+        """Switch the language now: every screen is rebuilt from the catalogs."""
+        set_language(lang)
+        self.store.meta_set("language", get_language())
+        self.call_later(self._rebuild_screens)
+
+    async def _rebuild_screens(self) -> None:
+        # Screens that hold nothing typed are rebuilt in place; a form keeps what was typed
+        # (its footer follows the new language at once, its labels when reopened).
+        for screen in list(self.screen_stack):
+            if getattr(screen, "REBUILD_ON_LANGUAGE", False):
+                await screen.rebuild()
+
+    def compose(self) -> ComposeResult:
+        return ()
+
+
+def run(args: argparse.Namespace) -> int:
+    """``gridterm`` with no subcommand: open the store, run the app, close the store."""
+    from gridterm.core.paths import data_dir as resolve_data_dir
+    from gridterm.core.store import Store, StoreCorrupt, StoreLocked
+
+    folder = resolve_data_dir(getattr(args, "data_dir", None))
+    try:
+        store = Store.open(folder, recover=bool(getattr(args, "recover", False)))
+    except (StoreLocked, StoreCorrupt) as exc:
+        print(f"gridterm: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if not getattr(args, "lang", None):
+            saved = store.meta_get("language")
+            if saved:
+                try:
+                    set_language(saved)
+                except ValueError:
+                    pass
+        app = GridtermApp(store, data_dir=folder)
+        app.run(mouse=not getattr(args, "no_mouse", False))
+        return app.return_code or 0
+    finally:
+        store.close()

@@ -1,0 +1,247 @@
+"""Households: search as you type, and one household's members and history."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Input, Static
+
+from gridterm.core.households import HouseholdIndex, household_tags
+from gridterm.core.i18n import t
+from gridterm.ui.officer.screens.base import GridScreen
+from gridterm.core.record_text import address, kind_label, status_label, summary, tags_text
+
+SHOWN = 25  # rows drawn per keystroke (a screen's worth); the count says how many matched
+
+
+def load_households(store) -> dict[str, dict]:
+    """Every household on the device, live and archived (archived ones are read from disk)."""
+    return {record["id"]: record for record in store.query(kind="household", archived=True)}
+
+
+class HouseholdsScreen(GridScreen):
+    TITLE_KEY = "tui.screen.households"
+    REBUILD_ON_LANGUAGE = True
+    CSS_PATH = "households.tcss"
+    BINDINGS = [
+        Binding("ctrl+n", "new", "tui.key.new_household", id="households.new"),
+        Binding("ctrl+f", "focus_search", "tui.key.search", id="households.search"),
+        Binding("down", "focus_results", "tui.key.results", id="households.results", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: dict[str, dict] = {}
+        self.index = HouseholdIndex()
+        self.loaded = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder=t("tui.households.search_hint"), id="hh-search", compact=True)
+        yield Static(t("tui.loading"), id="hh-count", classes="hint", markup=False)
+        table = DataTable(id="hh-table", cursor_type="row", zebra_stripes=True)
+        # Fixed widths: a keystroke then redraws rows without measuring every cell again.
+        table.add_column(t("tui.col.head"), key="head", width=8)
+        table.add_column(t("tui.col.address"), key="address", width=18)
+        table.add_column(t("tui.col.members"), key="members", width=4)
+        table.add_column(t("tui.col.tags"), key="tags", width=30)
+        yield table
+
+    def focus_default(self) -> None:
+        self.query_one("#hh-search", Input).focus()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="households-load")
+    def load(self) -> None:
+        records = load_households(self.app.store)
+        index = HouseholdIndex(list(records.values()))
+        self.app.call_from_thread(self._loaded, records, index)
+
+    def _loaded(self, records: dict[str, dict], index: HouseholdIndex) -> None:
+        self.records = records
+        self.index = index
+        self.loaded = True
+        self.show_results(self.query_one("#hh-search", Input).value)
+
+    def show_results(self, query: str) -> None:
+        ids, total = self.index.search(query, limit=SHOWN)
+        table = self.query_one("#hh-table", DataTable)
+        table.clear()
+        for record_id in ids:
+            data = self.records[record_id]["data"]
+            table.add_row(
+                data.get("head", ""),
+                address(data),
+                str(len(data.get("members") or [])),
+                tags_text(household_tags(data)),
+                key=record_id,
+            )
+        if not self.records:
+            text = t("tui.households.none")
+        elif total > len(ids):
+            text = t("tui.households.count_more", total=total, shown=len(ids))
+        else:
+            text = t("tui.households.count", total=total)
+        self.query_one("#hh-count", Static).update(text)
+
+    @on(Input.Changed, "#hh-search")
+    def _search(self, event: Input.Changed) -> None:
+        if self.loaded:
+            self.show_results(event.value)
+
+    @on(Input.Submitted, "#hh-search")
+    def _submit(self, event: Input.Submitted) -> None:
+        table = self.query_one("#hh-table", DataTable)
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            self.app.action_open("household", household_id=row_key.value)
+
+    @on(DataTable.RowSelected, "#hh-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.action_open("household", household_id=event.row_key.value)
+
+    def action_new(self) -> None:
+        self.app.action_open("household_form")
+
+    def action_focus_search(self) -> None:
+        self.query_one("#hh-search", Input).focus()
+
+    def action_focus_results(self) -> None:
+        table = self.query_one("#hh-table", DataTable)
+        if self.focused is not table and table.row_count:
+            table.focus()
+
+
+class HouseholdDetailScreen(GridScreen):
+    TITLE_KEY = "tui.screen.household"
+    REBUILD_ON_LANGUAGE = True
+    CSS_PATH = "households.tcss"
+    BINDINGS = [
+        Binding("e", "edit", "tui.key.edit", id="household.edit"),
+        Binding("v", "visit", "tui.key.visit", id="household.visit"),
+        Binding("r", "report", "tui.key.report", id="household.report"),
+    ]
+
+    def __init__(self, household_id: str) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.record: dict | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="hd-body"):
+            yield Static("", id="hd-info", markup=False)
+            yield Static(t("tui.household.members"), classes="section-title", markup=False)
+            members = DataTable(id="hd-members", cursor_type="row", zebra_stripes=True)
+            members.add_column(t("tui.col.name"), key="name")
+            members.add_column(t("tui.col.relation"), key="relation")
+            members.add_column(t("tui.col.id_number"), key="id")
+            members.add_column(t("tui.col.phone"), key="phone")
+            members.add_column(t("tui.col.tags"), key="tags")
+            yield members
+            yield Static(t("tui.household.history"), classes="section-title", markup=False)
+            history = DataTable(id="hd-history", cursor_type="row", zebra_stripes=True)
+            history.add_column(t("tui.col.date"), key="date")
+            history.add_column(t("tui.col.kind"), key="kind")
+            history.add_column(t("tui.col.summary"), key="summary")
+            history.add_column(t("tui.col.status"), key="status")
+            yield history
+            yield Static("", id="hd-history-empty", classes="hint", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from gridterm.ui.officer.app import screen_available
+
+        if action == "visit":
+            return screen_available("visit")
+        if action == "report":
+            return screen_available("report")
+        return True
+
+    def refresh_data(self) -> None:
+        self.record = self.app.store.get(self.household_id)
+        if self.record is None:
+            self.query_one("#hd-info", Static).update(t("tui.household.missing"))
+            return
+        data = self.record["data"]
+        lines = [
+            f"{data.get('head', '')}  {address(data)}",
+        ]
+        if data.get("phone"):
+            lines.append(t("tui.household.phone", phone=data["phone"]))
+        own_tags = household_tags(data)
+        if own_tags:
+            lines.append(t("tui.household.tags", tags=tags_text(own_tags)))
+        if data.get("notes"):
+            lines.append(data["notes"])
+        self.query_one("#hd-info", Static).update("\n".join(lines))
+        members = self.query_one("#hd-members", DataTable)
+        members.clear()
+        for n, member in enumerate(data.get("members") or []):
+            members.add_row(
+                member.get("name", ""),
+                member.get("relation", ""),
+                member.get("id_number", ""),
+                member.get("phone", ""),
+                tags_text(member.get("tags") or []),
+                key=str(n),
+            )
+        self.load_history()
+
+    @work(thread=True, exclusive=True, group="household-history")
+    def load_history(self) -> None:
+        rows = household_history(self.app.store, self.record)
+        self.app.call_from_thread(self._show_history, rows)
+
+    def _show_history(self, rows: list[tuple[str, dict]]) -> None:
+        table = self.query_one("#hd-history", DataTable)
+        table.clear()
+        for when, record in rows:
+            table.add_row(
+                when[:10],
+                kind_label(record),
+                summary(record),
+                status_label(record),
+                key=record["id"],
+            )
+        self.query_one("#hd-history-empty", Static).update(
+            "" if rows else t("tui.household.no_history")
+        )
+
+    def action_edit(self) -> None:
+        self.app.action_open("household_form", household_id=self.household_id)
+
+    def action_visit(self) -> None:
+        self.app.action_open("visit", household_id=self.household_id)
+
+    def action_report(self) -> None:
+        self.app.action_open("report", household_id=self.household_id)
+
+
+def household_history(store, household: dict | None) -> list[tuple[str, dict]]:
+    """Visits to the household, reports raised from them or naming it, cases with a member as
+    a party (by ID number) — newest first, as (date, record)."""
+    if household is None:
+        return []
+    hid = household["id"]
+    data = household.get("data") or {}
+    ids = {m.get("id_number") for m in data.get("members") or [] if m.get("id_number")}
+    found: dict[str, tuple[str, dict]] = {}
+    records = store.query(archived=True)
+    visit_ids: set[str] = set()
+    for record in records:
+        if record.get("kind") == "visit" and (record.get("data") or {}).get("household_id") == hid:
+            visit_ids.add(record["id"])
+            when = record["data"].get("visited_at") or record.get("created_at", "")
+            found[record["id"]] = (when, record)
+    for record in records:
+        kind = record.get("kind")
+        rdata = record.get("data") or {}
+        if kind == "report":
+            links = rdata.get("links") or {}
+            if links.get("visit") in visit_ids or links.get("household") == hid:
+                found[record["id"]] = (rdata.get("occurred_at") or record["created_at"], record)
+        elif kind == "case" and any(p.get("id_number") in ids for p in rdata.get("parties") or []):
+            found[record["id"]] = (record.get("created_at", ""), record)
+    return sorted(found.values(), key=lambda pair: pair[0], reverse=True)

@@ -1,0 +1,135 @@
+"""Outbox: what is queued, what needs attention (and why), what was sent."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from gridterm.core.i18n import t
+from gridterm.ui.officer.screens.base import GridScreen
+from gridterm.ui.officer.screens.record_detail import open_record
+from gridterm.ui.kit.header import short_time
+from gridterm.core.record_text import kind_label, summary
+
+SENT_SHOWN = 200  # newest sent records listed; the title gives the full count
+VIEWS = ("queued", "attention", "sent")
+
+
+class OutboxScreen(GridScreen):
+    TITLE_KEY = "tui.screen.outbox"
+    REBUILD_ON_LANGUAGE = True
+    CSS_PATH = "outbox.tcss"
+    BINDINGS = [
+        Binding("1", "view('queued')", "tui.key.queued", id="outbox.queued"),
+        Binding("2", "view('attention')", "tui.key.attention", id="outbox.attention"),
+        Binding("3", "view('sent')", "tui.key.sent", id="outbox.sent"),
+        Binding("enter", "open_record", "records.key.open", id="outbox.open"),
+    ]
+
+    def __init__(self, view: str = "queued") -> None:
+        super().__init__()
+        self.view = view if view in VIEWS else "queued"
+        self.rows: dict[str, list[dict]] = {v: [] for v in VIEWS}
+        self.counts: dict[str, int] = dict.fromkeys(VIEWS, 0)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="ob-notice", classes="notice", markup=False)
+        yield Static("", id="ob-tabs", classes="section-title", markup=False)
+        table = DataTable(id="ob-table", cursor_type="row", zebra_stripes=True)
+        table.add_column(t("tui.col.kind"), key="kind")
+        table.add_column(t("tui.col.summary"), key="summary")
+        table.add_column(t("tui.col.saved"), key="saved")
+        yield table
+        yield Static("", id="ob-detail", markup=False)
+
+    def focus_default(self) -> None:
+        self.query_one("#ob-table", DataTable).focus()
+
+    def refresh_data(self) -> None:
+        if self.app.enrollment:
+            notice = t("tui.outbox.enrolled")
+        else:
+            notice = t("tui.outbox.not_enrolled")
+        self.query_one("#ob-notice", Static).update(notice)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="outbox-load")
+    def load(self) -> None:
+        store = self.app.store
+        outbox = store.outbox()
+        # Sent records that were archived are read from disk only when asked for (key 3).
+        sent = store.query(state="sent", archived=self.view == "sent")
+        sent.sort(key=lambda r: r.get("updated_at", ""), reverse=True)
+        rows = {
+            "queued": [r for r in outbox if not r.get("sync_error")],
+            "attention": [r for r in outbox if r.get("sync_error")],
+            "sent": sent[:SENT_SHOWN],
+        }
+        counts = {
+            "queued": len(rows["queued"]),
+            "attention": len(rows["attention"]),
+            "sent": len(sent),
+        }
+        self.app.call_from_thread(self._loaded, rows, counts)
+
+    def _loaded(self, rows: dict[str, list[dict]], counts: dict[str, int]) -> None:
+        self.rows, self.counts = rows, counts
+        self.show()
+
+    def show(self) -> None:
+        tabs = []
+        for n, view in enumerate(VIEWS, start=1):
+            text = t(f"tui.outbox.tab.{view}", count=self.counts[view])
+            tabs.append(f"[{n} {text}]" if view == self.view else f" {n} {text} ")
+        self.query_one("#ob-tabs", Static).update(" ".join(tabs))
+        table = self.query_one("#ob-table", DataTable)
+        table.clear()
+        now = self.app.now()
+        for record in self.rows[self.view]:
+            table.add_row(
+                kind_label(record),
+                summary(record),
+                short_time(record.get("updated_at"), now),
+                key=record["id"],
+            )
+        empty = t(f"tui.outbox.empty.{self.view}") if not self.rows[self.view] else ""
+        self.query_one("#ob-detail", Static).update(empty)
+        if self.rows[self.view]:
+            self._detail(self.rows[self.view][0]["id"])
+
+    def action_view(self, view: str) -> None:
+        self.view = view
+        self.show()
+        if view == "sent":
+            self.load()
+
+    @on(DataTable.RowHighlighted, "#ob-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value:
+            self._detail(event.row_key.value)
+
+    @on(DataTable.RowSelected, "#ob-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key is not None and event.row_key.value:
+            open_record(self.app, event.row_key.value)
+
+    def action_open_record(self) -> None:
+        table = self.query_one("#ob-table", DataTable)
+        if table.row_count:
+            open_record(
+                self.app, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            )
+
+    def _detail(self, record_id: str) -> None:
+        record = next((r for r in self.rows[self.view] if r["id"] == record_id), None)
+        if record is None:
+            return
+        if record.get("sync_error"):
+            text = t("tui.outbox.reason", reason=record["sync_error"])
+        elif self.view == "sent":
+            text = t("tui.outbox.sent_rev", rev=record.get("rev", 1))
+        else:
+            text = t("tui.outbox.queued_rev", rev=record.get("rev", 1))
+        self.query_one("#ob-detail", Static).update(text)

@@ -1,0 +1,326 @@
+"""One record: what it says now, what the township did, every rev and what changed in it.
+
+Keys: t moves it on in the workflow (only the moves the service allows), p writes feedback
+and a public reply without a move, c adds a comment between staff, r reloads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from gridterm.core.i18n import t
+from gridterm.ui.staff.base import ReportsWorkerErrors
+from gridterm.core.model import field_label, label
+from gridterm.core.receipts import display_number
+from gridterm.ui.staff import text
+from gridterm.client.staff import StaffNotFound
+from gridterm.ui.staff.diff import diff, show
+from gridterm.ui.staff.record_words import Words, referenced_ids
+from gridterm.ui.staff.widgets import StaffHeader
+from gridterm.ui.kit.footer import AppFooter
+
+
+def leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    """(path, value) of every leaf of the data, in order; empty values are left out."""
+    if isinstance(value, dict):
+        out: list[tuple[str, Any]] = []
+        for key, sub in value.items():
+            out.extend(leaves(sub, f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        out = []
+        for i, sub in enumerate(value):
+            out.extend(leaves(sub, f"{path}[{i}]"))
+        return out
+    if value is None or value == "" or value == [] or value == {}:
+        return []
+    return [(path, value)]
+
+
+def label_of(path: str, words: Words | None = None) -> str:
+    named = words.field_name(path) if words is not None else None
+    if named is not None:
+        return named
+    return field_label(path) if path else path
+
+
+# Data fields whose values are vocabulary codes (gridterm/vocab.json): shown as labels.
+CODE_FIELDS = {
+    "category": "category",
+    "urgency": "urgency",
+    "dispute_type": "dispute_type",
+    "source": "source",
+    "outcome": "outcome",
+    "standing": "standing",
+    "tags": "tag",
+}
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
+
+
+def value_text(
+    path: str, value: Any, width: int = 60, now=None, words: Words | None = None
+) -> str:
+    """A data value as a person reads it: labels for codes, times without the ISO clutter;
+    ``words`` (the record's own naming) words checklist answers and referenced records."""
+    worded = words.value(path, value) if words is not None else None
+    if worded is not None:
+        return show(worded, width)
+    name = re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
+    group = CODE_FIELDS.get(name)
+    if group and isinstance(value, str):
+        return label(group, value)
+    if group and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return t("staff.list_sep").join(label(group, v) for v in value)
+    if isinstance(value, bool):
+        return t("staff.yes") if value else t("staff.no")
+    if isinstance(value, str) and ISO_TIME.match(value):
+        return text.full_time(value, now) if now is not None else value
+    return show(value, width)
+
+
+def history_lines(revs: list[dict], now, words: Words | None = None) -> list[Text]:
+    """Each rev's heading, then what changed from the rev before it."""
+    lines: list[Text] = []
+    previous: dict | None = None
+    for rev in sorted(revs, key=lambda r: r["rev"]):
+        when = text.full_time(rev.get("received_at") or rev.get("updated_at"), now)
+        lines.append(
+            Text(t("staff.detail.rev", rev=rev["rev"], when=when, device=rev.get("device") or ""),
+                 style="bold")
+        )
+        if previous is None:
+            lines.append(Text("  " + t("staff.detail.first_rev", count=len(leaves(rev["data"])))))
+        else:
+            changes = diff(previous, rev["data"])
+            if not changes:
+                lines.append(Text("  " + t("staff.detail.no_change")))
+            for change in changes:
+                name = label_of(change.path, words)
+                old = value_text(change.path, change.old, 30, now, words)
+                new = value_text(change.path, change.new, 30, now, words)
+                if change.op == "added":
+                    line = Text("  + ", style="green")
+                    line.append(t("staff.diff.added", field=name, new=new))
+                elif change.op == "removed":
+                    line = Text("  - ", style="red")
+                    line.append(t("staff.diff.removed", field=name, old=old))
+                else:
+                    line = Text("  ~ ", style="yellow")
+                    line.append(t("staff.diff.changed", field=name, old=old, new=new))
+                lines.append(line)
+        previous = rev["data"]
+    return lines
+
+
+def event_lines(events: list[dict], now) -> list[Text]:
+    lines: list[Text] = []
+    for event in events:
+        when = text.full_time(event.get("at"), now)
+        who = event.get("actor") or ""
+        if event.get("comment"):
+            head = t("staff.event.comment", when=when, who=who, text=event["comment"])
+        elif event.get("to_status"):
+            head = t(
+                "staff.event.move",
+                when=when,
+                who=who,
+                frm=text.status_text(event.get("from_status")) or "—",
+                to=text.status_text(event.get("to_status")),
+            )
+        else:
+            head = t("staff.event.reply", when=when, who=who)
+        lines.append(Text(head))
+        for key in ("reason", "feedback", "public_reply"):
+            if event.get(key):
+                lines.append(Text("    " + t(f"staff.event.{key}", text=event[key])))
+    return lines
+
+
+class DetailScreen(ReportsWorkerErrors, Screen):
+    CSS_PATH = "detail.tcss"
+    BINDINGS = [
+        Binding("t", "transition", "staff.key.transition", id="staff.detail.transition"),
+        Binding("p", "reply", "staff.key.reply", id="staff.detail.reply"),
+        Binding("c", "comment", "staff.key.comment", id="staff.detail.comment"),
+        Binding("r", "reload", "staff.key.refresh", id="staff.detail.refresh"),
+    ]
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.record: dict | None = None
+        # Records this one points at (its household, linked visit or case), read with it.
+        self.linked: dict[str, dict] = {}
+
+    def compose(self) -> ComposeResult:
+        yield StaffHeader("staff.detail.title")
+        with VerticalScroll(id="dt-body"):
+            yield Static(t("staff.detail.loading"), id="dt-facts")
+            yield Static(t("staff.detail.section.data"), classes="section-title")
+            yield Static("", id="dt-data")
+            yield Static(t("staff.detail.section.history"), classes="section-title")
+            yield Static("", id="dt-history")
+            yield Static(t("staff.detail.section.events"), classes="section-title")
+            yield Static("", id="dt-events")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#dt-body").focus()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def on_worker_state_changed(self, event) -> None:
+        super().on_worker_state_changed(event)
+        # Gone (or moved to another township) before it could be shown: back to the list.
+        if (
+            event.worker.error is not None
+            and isinstance(event.worker.error, StaffNotFound)
+            and self.record is None
+            and self.app.screen is self
+        ):
+            self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, group="detail-load", exit_on_error=False)
+    def load(self) -> None:
+        with self.app.api() as api:
+            record = api.record(self.record_id)
+            linked = {}
+            for rid in referenced_ids(record):
+                if rid == self.record_id:
+                    continue
+                try:
+                    linked[rid] = api.record(rid)
+                except Exception:  # any failure: the detail shows the id
+                    continue
+        self.app.call_from_thread(self.show_record, record, linked)
+
+    def show_record(self, record: dict, linked: dict[str, dict] | None = None) -> None:
+        if not self.is_attached:
+            return  # closed (escape) while the record was on its way
+        self.record = record
+        if linked is not None:
+            self.linked = linked
+        words = Words(record, self.linked)
+        now = self.app.now()
+        facts = Text()
+        facts.append(
+            f"{text.kind_short(record['kind'])} · {text.status_text(record.get('status'))}",
+            style="bold",
+        )
+        if record.get("overdue"):
+            facts.append(" " + t("staff.flag.overdue"), style="bold red")
+        rows = [
+            ("staff.fact.topic", text.topic(record)),
+            ("staff.fact.place", " · ".join(x for x in (record.get("village"), record.get("grid_name")) if x)),
+            ("staff.fact.officer", record.get("officer") or ""),
+            ("staff.fact.received", text.full_time(record.get("received_at"), now)),
+            ("staff.fact.due", text.full_time(record.get("due_at"), now)),
+            ("staff.fact.urgency", text.urgency_text(record.get("urgency"))),
+            (
+                "staff.fact.receipts",
+                t("staff.list_sep").join(
+                    display_number(n) for n in record.get("receipt_numbers") or []
+                ),
+            ),
+            ("staff.fact.feedback", record.get("feedback") or ""),
+            ("staff.fact.public_reply", record.get("public_reply") or ""),
+            ("staff.fact.handled_by", record.get("handled_by") or ""),
+            (
+                "staff.fact.next",
+                t("staff.list_sep").join(
+                    text.status_text(s) for s in record.get("allowed_transitions") or []
+                )
+                or t("staff.fact.next_none"),
+            ),
+        ]
+        for key, value in rows:
+            if value:
+                facts.append("\n" + t(key) + t("staff.colon"), style="dim")
+                facts.append(str(value))
+        self.query_one("#dt-facts", Static).update(facts)
+        data = Text()
+        for path, value in leaves(record.get("data") or {}):
+            if data:
+                data.append("\n")
+            data.append(label_of(path, words) + t("staff.colon"), style="dim")
+            data.append(value_text(path, value, 200, now, words))
+            if words.flag(path, value):
+                data.append("  " + t("staff.detail.flagged"), style="bold yellow")
+        self.query_one("#dt-data", Static).update(data)
+        self.query_one("#dt-history", Static).update(
+            Text("\n").join(history_lines(record.get("revs") or [], now, words))
+        )
+        events = event_lines(record.get("events") or [], now)
+        self.query_one("#dt-events", Static).update(
+            Text("\n").join(events) if events else Text(t("staff.detail.no_events"))
+        )
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_transition(self) -> None:
+        if self.record is None:
+            return
+        allowed = list(self.record.get("allowed_transitions") or [])
+        if not allowed:
+            self.notify(t("staff.transition.none"), severity="warning")
+            return
+        from gridterm.ui.staff.screens.transition import TransitionDialog
+
+        self.app.push_screen(
+            TransitionDialog(allowed, title=t("staff.transition.title")),
+            lambda choice: choice and self.send("transition", choice),
+        )
+
+    def action_reply(self) -> None:
+        if self.record is None:
+            return
+        from gridterm.ui.staff.screens.transition import TransitionDialog
+
+        self.app.push_screen(
+            TransitionDialog(
+                [],
+                title=t("staff.reply.title"),
+                feedback=self.record.get("feedback") or "",
+                public_reply=self.record.get("public_reply") or "",
+            ),
+            lambda choice: choice and self.send("feedback", choice),
+        )
+
+    def action_comment(self) -> None:
+        if self.record is None:
+            return
+        from gridterm.ui.staff.screens.comment import CommentDialog
+
+        self.app.push_screen(
+            CommentDialog(), lambda text_: text_ and self.send("comment", {"text": text_})
+        )
+
+    @work(thread=True, group="detail-send", exit_on_error=False)
+    def send(self, what: str, fields: dict) -> None:
+        with self.app.api() as api:
+            if what == "transition":
+                record = api.transition(self.record_id, **fields)
+            elif what == "feedback":
+                record = api.feedback(self.record_id, **fields)
+            else:
+                record = api.comment(self.record_id, fields["text"])
+        self.app.call_from_thread(self._sent, what, record)
+
+    def _sent(self, what: str, record: dict) -> None:
+        self.show_record(record)
+        if what == "transition":
+            self.notify(t("staff.transition.done", status=text.status_text(record.get("status"))))
+        elif what == "feedback":
+            self.notify(t("staff.reply.done"))
+        else:
+            self.notify(t("staff.comment.done"))

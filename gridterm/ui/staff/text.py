@@ -1,0 +1,92 @@
+"""How the console words records: short labels for the list, times in the viewer's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.cells import cell_len
+
+from gridterm.core.i18n import t
+from gridterm.core.model import label
+
+KINDS = ("report", "visit", "case", "household")
+
+
+def kind_short(kind: str | None) -> str:
+    return t(f"staff.kind.{kind}") if kind in KINDS else (kind or "")
+
+
+def status_text(status: str | None) -> str:
+    return label("status", status) if status else ""
+
+
+def urgency_text(urgency: str | None) -> str:
+    return label("urgency", urgency) if urgency else ""
+
+
+def parse_time(value: str | datetime | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def short_time(value: str | datetime | None, now: datetime) -> str:
+    """``09:30`` today, ``11-24 09:30`` another day (in ``now``'s time zone)."""
+    when = parse_time(value)
+    if when is None:
+        return ""
+    if when.tzinfo is not None and now.tzinfo is not None:
+        when = when.astimezone(now.tzinfo)
+    if when.date() == now.date():
+        return when.strftime("%H:%M")
+    return when.strftime("%m-%d %H:%M")
+
+
+def full_time(value: str | datetime | None, now: datetime) -> str:
+    when = parse_time(value)
+    if when is None:
+        return ""
+    if when.tzinfo is not None and now.tzinfo is not None:
+        when = when.astimezone(now.tzinfo)
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def place(item: dict) -> str:
+    return item.get("village") or item.get("grid_name") or ""
+
+
+def topic(item: dict, short: bool = False) -> str:
+    """``Safety hazard · 路灯不亮`` for a report, the checklist's title for a visit: the
+    service's one-line summary (``what：detail``) with ``what`` in the viewer's language.
+    ``short`` (a narrow list): the detail alone when there is one."""
+    summary = item.get("summary") or ""
+    what, sep, detail = summary.partition("：")
+    if not sep:
+        what, detail = summary, ""
+    if item.get("kind") == "report" and item.get("category"):
+        what = label("category", item["category"])
+    elif item.get("kind") == "visit" and what:
+        from gridterm.core.record_text import template_title
+
+        what = template_title(what)
+    if short and detail:
+        return detail
+    return " · ".join(p for p in (what, detail) if p)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells (CJK characters take two), with an ellipsis."""
+    text = " ".join((text or "").split())
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
