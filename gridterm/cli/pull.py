@@ -8,11 +8,13 @@ interrupted pull never leaves a half file under the name asked for.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from gridterm.core.errors import GridtermError
-from gridterm.core.i18n import get_language, t
+from gridterm.core.i18n import t
 
 FORMATS = ("csv", "xlsx", "jsonl")
 
@@ -46,20 +48,31 @@ def parse_since(text: str | None) -> str | None:
         raise PullError("pull.bad_since", value=text) from None
 
 
-def _detail(response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase or str(response.status_code)
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if isinstance(detail, str):
-        return detail
-    return response.reason_phrase or str(response.status_code)
-
-
 def run(args: argparse.Namespace) -> int:
-    import httpx
     from rich.console import Console
+
+    from gridterm.client.staff import StaffClient, StaffUnreachable
+
+    token = args.token or os.environ.get("GRIDTERM_STAFF_TOKEN")
+    if not token:
+        raise PullError("pull.no_token")
+    since = parse_since(args.since)
+    output = args.output or f"gridterm-export-{datetime.now():%Y%m%d-%H%M%S}.{args.fmt}"
+    console = Console(stderr=True, quiet=args.quiet)
+    with StaffClient(args.url, token) as client, _progress_bar(console) as bar:
+        try:
+            count = client.export(args.fmt, output, since=since, progress=bar)
+        except StaffUnreachable as exc:
+            # The staff client's own words name the console; here a file is at stake.
+            raise PullError("pull.network", url=client.url, detail=exc.params["detail"]) from None
+    console.print(t("pull.done", count=count, path=output))
+    print(output)
+    return 0
+
+
+@contextlib.contextmanager
+def _progress_bar(console) -> Iterator[Callable[[int, int | None, int | None], None]]:
+    """A rich progress bar fed by the staff client's ``progress(done, total, records)``."""
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -69,72 +82,16 @@ def run(args: argparse.Namespace) -> int:
         TransferSpeedColumn,
     )
 
-    token = args.token or os.environ.get("GRIDTERM_STAFF_TOKEN")
-    if not token:
-        raise PullError("pull.no_token")
-    since = parse_since(args.since)
-    base = args.url.rstrip("/")
-    if not base.startswith(("http://", "https://")):
-        raise PullError("pull.bad_url", value=args.url)
-    params = {"format": args.fmt}
-    if since:
-        params["since"] = since
-    output = args.output or f"gridterm-export-{datetime.now():%Y%m%d-%H%M%S}.{args.fmt}"
-    partial = output + ".part"
-    console = Console(stderr=True, quiet=args.quiet)
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Accept-Language": "zh-CN" if get_language() == "zh_CN" else "en",
-    }
-    timeout = httpx.Timeout(30.0, read=600.0)
-    try:
-        with httpx.stream(
-            "GET", f"{base}/api/v1/staff/export", params=params, headers=headers, timeout=timeout
-        ) as response:
-            if response.status_code in (401, 403):
-                response.read()
-                raise PullError("pull.unauthorized", detail=_detail(response))
-            if response.status_code >= 400:
-                response.read()
-                raise PullError(
-                    "pull.http_error", status=response.status_code, detail=_detail(response)
-                )
-            length = response.headers.get("Content-Length")
-            count = response.headers.get("X-Record-Count", "?")
-            with (
-                open(partial, "wb") as fh,
-                Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    DownloadColumn(),
-                    TransferSpeedColumn(),
-                    TimeRemainingColumn(),
-                    console=console,
-                    transient=False,
-                ) as progress,
-            ):
-                task = progress.add_task(
-                    t("pull.progress", count=count), total=int(length) if length else None
-                )
-                for block in response.iter_bytes():
-                    fh.write(block)
-                    progress.advance(task, len(block))
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(partial, output)
-    except httpx.HTTPError as exc:
-        _remove(partial)
-        raise PullError("pull.network", url=base, detail=type(exc).__name__) from None
-    except BaseException:
-        _remove(partial)
-        raise
-    console.print(t("pull.done", count=count, path=output))
-    print(output)
-    return 0
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
+    columns += (TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = None
 
+        def advance(done: int, total: int | None, records: int | None) -> None:
+            nonlocal task
+            if task is None:
+                count = "?" if records is None else records
+                task = progress.add_task(t("pull.progress", count=count), total=total)
+            progress.update(task, completed=done)
 
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
+        yield advance

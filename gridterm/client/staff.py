@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from gridterm.client.errors import service_detail
+from gridterm.client.urls import normalize_url as _normalize
 from gridterm.core.errors import GridtermError
 from gridterm.core.i18n import get_language
 
@@ -47,37 +49,8 @@ class StaffRefused(StaffError):
 
 
 def normalize_url(url: str) -> str:
-    """``township:8080`` -> ``http://township:8080``; no trailing slash."""
-    text = (url or "").strip()
-    if not text:
-        raise StaffError("staff.error.bad_url", url=url)
-    if "://" not in text:
-        text = "http://" + text
-    if not text.startswith(("http://", "https://")):
-        raise StaffError("staff.error.bad_url", url=url)
-    parsed = httpx.URL(text)
-    if not parsed.host:
-        raise StaffError("staff.error.bad_url", url=url)
-    return text.rstrip("/")
-
-
-def _detail(response: httpx.Response) -> tuple[str, str]:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase or str(response.status_code), ""
-    if not isinstance(body, dict):
-        return str(response.status_code), ""
-    detail = body.get("detail")
-    code = body.get("code") or ""
-    if isinstance(detail, list):  # FastAPI's validation errors: name the fields
-        parts = []
-        for item in detail:
-            if isinstance(item, dict):
-                where = ".".join(str(p) for p in item.get("loc", [])[1:])
-                parts.append(f"{where}: {item.get('msg', '')}".strip(": "))
-        detail = "; ".join(parts)
-    return str(detail or response.reason_phrase or response.status_code), str(code)
+    """The service address as typed by staff (gridterm.client.urls has the rule)."""
+    return _normalize(url, lambda bad: StaffError("staff.error.bad_url", url=bad))
 
 
 class StaffClient:
@@ -132,7 +105,7 @@ class StaffClient:
     def _check(self, response: httpx.Response) -> None:
         if response.status_code < 400:
             return
-        detail, code = _detail(response)
+        detail, code = service_detail(response)
         if response.status_code in (401, 403):
             raise StaffAuthError(url=self.url, detail=detail)
         if response.status_code == 404:

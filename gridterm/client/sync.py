@@ -26,117 +26,70 @@ TUI can hand it a proxy that runs each call on the app's thread.
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
-import json
-import logging
-import socket
-import ssl
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import httpx
-import stamina
 
-from gridterm.core.errors import GridtermError
+from gridterm.client.enroll import check_reenroll, enroll, normalize_url, now_iso
+from gridterm.client.errors import (
+    AuthError,
+    EnrollmentError,
+    NotEnrolled,
+    ServiceRefused,
+    ServiceUnreachable,
+    SyncCancelled,
+    SyncError,
+    auth_error,
+    service_detail,
+)
+from gridterm.client.http import (
+    API,
+    MAX_BATCH,
+    RETRY_STATUSES,
+    SyncConfig,
+    _Sender,
+    json_body,
+    make_client,
+    parse_retry_after,
+)
 from gridterm.core.usecases.home import remember_leaving
 
-API = "/api/v1"
-MAX_BATCH = 200
+# What callers of ``gridterm.client.sync`` use by that name (the CLI, the app's worker,
+# tests); each lives in the module of its job.
+__all__ = [
+    "API",
+    "MAX_BATCH",
+    "RETRY_STATUSES",
+    "AuthError",
+    "EnrollmentError",
+    "NotEnrolled",
+    "PullResult",
+    "PushResult",
+    "ServiceRefused",
+    "ServiceUnreachable",
+    "SyncCancelled",
+    "SyncClient",
+    "SyncConfig",
+    "SyncError",
+    "SyncSummary",
+    "auth_error",
+    "check_reenroll",
+    "enroll",
+    "needs_sending",
+    "normalize_url",
+    "now_iso",
+    "parse_retry_after",
+    "sync_once",
+]
+
+_client = make_client  # the name tests and older callers use
 MAX_BATCH_BYTES = 4 * 1024 * 1024  # the service takes 8 MiB; stay well under it
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-
-# stamina logs each scheduled retry at WARNING; with no handler configured Python would
-# print those to stderr, in the middle of `gridterm sync`'s output or the TUI's screen.
-logging.getLogger("stamina").addHandler(logging.NullHandler())
-
-
-# ---------------------------------------------------------------------------- errors
-
-
-class SyncError(GridtermError):
-    """Sync could not finish."""
-
-    key = "sync.error"
-    exit_code = 2
-
-
-class ServiceUnreachable(SyncError):
-    """The service did not answer (or kept failing) within the deadline."""
-
-    key = "sync.unreachable"
-    exit_code = 1
-
-
-class AuthError(SyncError):
-    """401/403: the device is revoked, its token is unknown, or it may not do this."""
-
-    key = "sync.auth.token_invalid"
-    exit_code = 2
-
-
-class NotEnrolled(SyncError):
-    key = "sync.not_enrolled"
-    exit_code = 2
-
-
-class EnrollmentError(SyncError):
-    key = "sync.enroll.refused"
-    exit_code = 2
-
-
-class ServiceRefused(SyncError):
-    """A 4xx the client cannot fix by retrying (bad request, too large, gone)."""
-
-    key = "sync.refused"
-    exit_code = 2
-
-
-class SyncCancelled(SyncError):
-    """The caller asked to stop (the app is closing); what was sent is recorded."""
-
-    key = "sync.cancelled"
-    exit_code = 1
-
-
-class _Retryable(Exception):
-    """A response worth retrying (408, 429, 5xx); carries the Retry-After delay if given."""
-
-    def __init__(self, status: int, retry_after: float | None, detail: str) -> None:
-        super().__init__(f"HTTP {status}: {detail}")
-        self.status = status
-        self.retry_after = retry_after
-        self.detail = detail
-
-
-# ---------------------------------------------------------------------------- config
-
-
-@dataclass
-class SyncConfig:
-    """How patient the client is.  Tests shorten everything; the defaults suit a phone."""
-
-    batch_size: int = MAX_BATCH
-    page_limit: int = 1000
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    deadline: float = 120.0  # total seconds one request may spend retrying
-    wait_initial: float = 0.5
-    wait_max: float = 30.0
-    wait_jitter: float = 1.0
-    max_retry_after: float = 120.0  # never sleep longer than this on a Retry-After
-    ca_file: str | None = None
-    trust_env: bool = True  # HTTP(S)_PROXY, NO_PROXY, SSL_CERT_FILE from the environment
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.batch_size <= MAX_BATCH:
-            raise ValueError(f"batch_size must be 1..{MAX_BATCH}")
 
 
 @dataclass
@@ -170,286 +123,6 @@ class SyncSummary:
 
 
 ProgressFn = Callable[[str, int, int], None]  # (phase "push"|"pull", done, total)
-
-
-# ---------------------------------------------------------------------------- helpers
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-def normalize_url(url: str) -> str:
-    url = (url or "").strip()
-    if not url:
-        raise EnrollmentError("sync.bad_url", url=url)
-    if "://" not in url:
-        url = "https://" + url
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise EnrollmentError("sync.bad_url", url=url)
-    return url.rstrip("/")
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
-
-
-def _detail(response: httpx.Response) -> tuple[str, str]:
-    """The service's error sentence and code (docs/contracts.md: {"detail", "code"})."""
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
-        return (response.text[:200].strip() or response.reason_phrase, "")
-    if isinstance(body, dict):
-        detail = body.get("detail")
-        if not isinstance(detail, str):
-            detail = json.dumps(detail, ensure_ascii=False)[:300] if detail else ""
-        return (detail or response.reason_phrase, str(body.get("code") or ""))
-    return (response.reason_phrase, "")
-
-
-def auth_error(response: httpx.Response) -> AuthError:
-    detail, code = _detail(response)
-    if code in ("device_revoked", "revoked"):
-        return AuthError("sync.auth.revoked", detail=detail)
-    if code in ("enrollment_expired", "token_expired", "expired"):
-        return AuthError("sync.auth.expired", detail=detail)
-    if response.status_code == 403:
-        return AuthError("sync.auth.forbidden", detail=detail)
-    return AuthError("sync.auth.token_invalid", detail=detail)
-
-
-def _client(config: SyncConfig, transport: httpx.BaseTransport | None) -> httpx.Client:
-    verify: ssl.SSLContext | bool = True
-    if config.ca_file:
-        path = Path(config.ca_file).expanduser()
-        try:
-            verify = ssl.create_default_context(cafile=str(path))
-        except (OSError, ssl.SSLError) as exc:
-            raise SyncError("sync.bad_ca_file", path=str(path), reason=str(exc)) from exc
-    timeout = httpx.Timeout(
-        config.read_timeout, connect=config.connect_timeout, pool=config.connect_timeout
-    )
-    return httpx.Client(
-        timeout=timeout,
-        verify=verify,
-        trust_env=config.trust_env,
-        transport=transport,
-        headers={"User-Agent": _user_agent()},
-    )
-
-
-def _user_agent() -> str:
-    from gridterm import __version__
-
-    return f"gridterm/{__version__}"
-
-
-class _Sender:
-    """One HTTP request, retried by stamina on what may heal by itself.
-
-    Retry-able: transport errors (refused, reset, cut mid-answer, timeouts), 408, 429 and
-    5xx.  A Retry-After is honoured (capped); otherwise exponential backoff with jitter.  The
-    whole thing stops at ``config.deadline`` and raises ServiceUnreachable.
-    """
-
-    def __init__(
-        self,
-        client: httpx.Client,
-        config: SyncConfig,
-        should_stop: Callable[[], bool] | None = None,
-    ) -> None:
-        self.client = client
-        self.config = config
-        self.retries = 0
-        self.should_stop = should_stop or (lambda: False)
-        self._deadline_at = float("inf")
-
-    def _backoff_hook(self, exc: Exception) -> bool | float:
-        if self.should_stop():
-            return False  # the app is closing: no more attempts
-        if isinstance(exc, _Retryable):
-            self.retries += 1
-            if exc.retry_after is not None:
-                # Never sleep past the deadline: past it, give up now and say so.
-                left = self._deadline_at - time.monotonic()
-                if exc.retry_after >= left:
-                    return False
-                return min(exc.retry_after, self.config.max_retry_after)
-            return True
-        if isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.UnsupportedProtocol):
-            self.retries += 1
-            return True
-        return False
-
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        cfg = self.config
-        self._deadline_at = time.monotonic() + cfg.deadline
-        try:
-            for attempt in stamina.retry_context(
-                on=self._backoff_hook,
-                attempts=None,
-                timeout=cfg.deadline,
-                wait_initial=cfg.wait_initial,
-                wait_max=cfg.wait_max,
-                wait_jitter=cfg.wait_jitter,
-            ):
-                with attempt:
-                    response = self.client.request(method, url, **kwargs)
-                    if response.status_code in RETRY_STATUSES:
-                        detail, _ = _detail(response)
-                        raise _Retryable(
-                            response.status_code,
-                            parse_retry_after(response.headers.get("Retry-After")),
-                            detail,
-                        )
-                    return response
-        except _Retryable as exc:
-            raise ServiceUnreachable("sync.unreachable_status", status=exc.status) from exc
-        except httpx.UnsupportedProtocol as exc:
-            raise SyncError("sync.bad_url", url=url) from exc
-        except httpx.TransportError as exc:
-            raise ServiceUnreachable(reason=type(exc).__name__) from exc
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
-
-
-def _json(response: httpx.Response) -> dict:
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SyncError("sync.bad_answer", status=response.status_code) from exc
-    if not isinstance(body, dict):
-        raise SyncError("sync.bad_answer", status=response.status_code)
-    return body
-
-
-# ---------------------------------------------------------------------------- enroll
-
-
-def _unsent_ids(store: Any) -> set[tuple[str, int]]:
-    return {
-        (rec["id"], int(rec["rev"]))
-        for rec in store.outbox()
-        if rec.get("synced_rev") != rec.get("rev")
-    }
-
-
-def _exported_pairs(path: Path) -> set[tuple[str, int]]:
-    """(id, rev) of every record in an export made by ``gridterm outbox --json``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise EnrollmentError("sync.enroll.export_unreadable", path=str(path)) from exc
-    items: list[Any]
-    try:
-        doc = json.loads(text)
-        if isinstance(doc, dict):
-            doc = doc.get("records") or doc.get("outbox") or doc.get("items") or []
-        items = doc if isinstance(doc, list) else []
-    except ValueError:
-        items = []
-        for line in text.splitlines():
-            line = line.strip()
-            if line:
-                try:
-                    items.append(json.loads(line))
-                except ValueError:
-                    continue
-    pairs = set()
-    for item in items:
-        if isinstance(item, dict) and "id" in item and "rev" in item:
-            try:
-                pairs.add((str(item["id"]), int(item["rev"])))
-            except (TypeError, ValueError):
-                continue
-    return pairs
-
-
-def check_reenroll(store: Any, exported: str | Path | None = None) -> None:
-    """Refuse to replace an enrollment while unsent records would be stranded.
-
-    Records made before any enrollment are not stranded (they go to the first service), so
-    only a second enrollment is checked.  ``exported`` names a file written by
-    ``gridterm outbox --json``; it must hold every unsent record at its current rev.
-    """
-    if not store.meta_get("enrollment"):
-        return
-    unsent = _unsent_ids(store)
-    if not unsent:
-        return
-    if exported is None:
-        raise EnrollmentError("sync.enroll.unsent", count=len(unsent))
-    missing = unsent - _exported_pairs(Path(exported))
-    if missing:
-        raise EnrollmentError(
-            "sync.enroll.export_incomplete", path=str(exported), count=len(missing)
-        )
-
-
-def enroll(
-    store: Any,
-    url: str,
-    code: str,
-    device_name: str | None = None,
-    *,
-    config: SyncConfig | None = None,
-    transport: httpx.BaseTransport | None = None,
-    exported: str | Path | None = None,
-) -> dict:
-    """Enroll this device with the service at ``url``; returns the saved enrollment."""
-    config = config or SyncConfig()
-    base = normalize_url(url)
-    code = (code or "").strip()
-    if not code:
-        raise EnrollmentError("sync.enroll.no_code")
-    check_reenroll(store, exported)
-    device_name = (device_name or socket.gethostname() or "gridterm").strip()[:100]
-    with _client(config, transport) as client:
-        response = _Sender(client, config).request(
-            "POST", f"{base}{API}/enroll", json={"code": code, "device_name": device_name}
-        )
-    if response.status_code >= 400:
-        detail, _ = _detail(response)
-        raise EnrollmentError("sync.enroll.refused", detail=detail, status=response.status_code)
-    body = _json(response)
-    missing = [k for k in ("device_id", "token", "device_secret") if not body.get(k)]
-    if missing:
-        raise SyncError("sync.bad_answer", status=response.status_code)
-    enrollment = {
-        "service_url": (body.get("service_url") or base).rstrip("/"),
-        "sync_url": base,
-        "device_id": body["device_id"],
-        "token": body["token"],
-        "device_secret": body["device_secret"],
-        "officer": body.get("officer") or {},
-        "grid": body.get("grid") or {},
-        "township": body.get("township") or {},
-        "device_name": device_name,
-        "enrolled_at": now_iso(),
-        "ca_file": config.ca_file,
-    }
-    # A new enrollment starts the township's change feed from the beginning.
-    store.meta_set("enrollment", enrollment)
-    store.meta_set("device_id", enrollment["device_id"])
-    store.meta_set("cursor", 0)
-    store.meta_set("last_sync_error", None)
-    return enrollment
 
 
 # ---------------------------------------------------------------------------- sync
@@ -563,7 +236,7 @@ class SyncClient:
         self.config = config
         self.base = (enrollment.get("sync_url") or enrollment["service_url"]).rstrip("/")
         self.on_progress = on_progress
-        self.client = _client(config, transport)
+        self.client = make_client(config, transport)
         self.client.headers["Authorization"] = f"Bearer {enrollment['token']}"
         self.sender = _Sender(self.client, config, self.should_stop)
 
@@ -584,7 +257,7 @@ class SyncClient:
         if response.status_code in (401, 403):
             raise auth_error(response)
         if response.status_code >= 400:
-            detail, _ = _detail(response)
+            detail, _ = service_detail(response)
             raise ServiceRefused(status=response.status_code, detail=detail)
 
     # -- push ---------------------------------------------------------------------
@@ -673,7 +346,7 @@ class SyncClient:
             headers={"Content-Type": "application/json", "Idempotency-Key": key},
         )
         self._check(response)
-        results = _json(response).get("results")
+        results = json_body(response).get("results")
         if not isinstance(results, list):
             raise SyncError("sync.bad_answer", status=response.status_code)
         return results
@@ -700,7 +373,7 @@ class SyncClient:
                 )
                 if response.status_code == 410:
                     if cursor == 0 or result.full:
-                        raise ServiceRefused(status=410, detail=_detail(response)[0])
+                        raise ServiceRefused(status=410, detail=service_detail(response)[0])
                     # The service no longer keeps changes that old: start from the beginning.
                     pending.flush()
                     result.full = True
@@ -710,7 +383,7 @@ class SyncClient:
                     self.store.meta_set("cursor", 0)
                     continue
                 self._check(response)
-                page = _json(response)
+                page = json_body(response)
                 new_cursor = page.get("cursor", cursor)
                 if not isinstance(new_cursor, int) or isinstance(new_cursor, bool):
                     raise SyncError("sync.bad_answer", status=response.status_code)
