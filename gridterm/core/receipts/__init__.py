@@ -329,6 +329,7 @@ def summary(record: dict[str, Any], lang: str) -> str:
     data = record.get("data") or {}
     kind = record.get("kind") or ""
     kind_label = t(f"receipts.kind.{kind}", lang=lang) if kind else ""
+    what: str | None
     if kind == "report":
         what, detail = _label("category", data.get("category"), lang), data.get("description")
     elif kind == "case":

@@ -68,13 +68,13 @@ class QRSymbol:
 
 def _build(payload: str, ecc: str, version: int | None = None) -> qrcode.QRCode:
     """The smallest symbol for ``payload``: byte mode, or mixed modes when that is smaller."""
-    best = None
+    candidates = []
     for optimize in (0, 6):
         qr = qrcode.QRCode(version=version, error_correction=_ECC[ecc], border=0)
         qr.add_data(payload, optimize=optimize)
         qr.best_fit(start=version)
-        if best is None or qr.version < best.version:
-            best = qr
+        candidates.append(qr)
+    best = min(candidates, key=lambda qr: qr.version)  # the first of the smallest
     best.make(fit=False)
     return best
 
@@ -165,7 +165,9 @@ def svg(
     qr = _build(symbol.payload, symbol.ecc)
     qr.border = quiet
     raw = qr.make_image(image_factory=SvgPathImage).to_string(encoding="unicode")
-    path = re.search(r'<path d="([^"]*)"', raw).group(1)
+    found = re.search(r'<path d="([^"]*)"', raw)
+    assert found is not None, "qrcode's SVG image is one path"
+    path = found.group(1)
     code_size = symbol.size + 2 * quiet
     font = 1.6
     text_lines: list[str] = []
@@ -176,7 +178,7 @@ def svg(
     y = code_size + 3.0
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        None,  # the <svg> opening, once the height is known
+        "",  # the <svg> opening, once the height is known
         f'<rect x="0" y="0" width="{width}" height="HEIGHT" fill="{LIGHT}"/>',
         f'<path transform="translate({x0:g},0)" fill="{DARK}" d="{path}"/>',
     ]
