@@ -147,7 +147,9 @@ def household_data(rng: random.Random, today: date, n: int) -> dict:
     return data
 
 
-def _member(rng, surname, born, relation, tags) -> dict:
+def _member(
+    rng: random.Random, surname: str | None, born: date, relation: str, tags: list[str]
+) -> dict[str, Any]:
     if relation in ("子", "父亲"):
         male = True
     elif relation in ("女", "母亲"):
@@ -300,7 +302,12 @@ def _township_answered(
     store.apply_updates(updates)
 
 
-def _cases(rng, today, households, mediators) -> list[dict]:
+def _cases(
+    rng: random.Random,
+    today: date,
+    households: list[dict[str, Any]],
+    mediators: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     def party(index: int, role: str) -> dict:
         household = households[index % len(households)]
         member = household["data"]["members"][0]
@@ -375,7 +382,7 @@ def _cases(rng, today, households, mediators) -> list[dict]:
     ]
 
 
-def _reports(today, visits) -> list[dict]:
+def _reports(today: date, visits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     link = {"visit": visits[3]["id"]} if len(visits) > 3 else {}
     return [
         {

@@ -25,12 +25,16 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
 
 from gridterm.core.receipts import ReceiptError
+
+if TYPE_CHECKING:
+    from gridterm.core.store import RecordStore
 
 SCREEN_QUIET = 2  # modules of light margin around the code on screen
 FILE_QUIET = 4  # what the QR standard asks for, in files and on paper
@@ -346,7 +350,9 @@ def printable_for(
     )
 
 
-def printable_from_store(store, number_text: str, lang: str | None = None) -> Printable:
+def printable_from_store(
+    store: RecordStore, number_text: str, lang: str | None = None
+) -> Printable:
     """The receipt with this number on this device; a mistyped number says what is wrong."""
     from gridterm.core.receipts import find_receipt, format_number, parse_number
 
@@ -372,7 +378,7 @@ def save_files(printable: Printable, folder: Path) -> tuple[Path, Path]:
     return svg_path, png_path
 
 
-def printer_dest(setting) -> str | None:
+def printer_dest(setting: object) -> str | None:
     """The printer from the ``printer`` meta setting: a string, or ``{"dest": …}``."""
     if isinstance(setting, dict):
         setting = setting.get("dest") or setting.get("device") or setting.get("command")
