@@ -16,8 +16,14 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from gridterm.core.store.errors import StoreCorrupt, Unreadable
-from gridterm.core.store.files import CORRUPT, FileStorage, Tables, load_tables, move_aside
-from gridterm.core.store.files import salvage_tables as _salvage_tables
+from gridterm.core.store.files import (
+    CORRUPT,
+    FileStorage,
+    Tables,
+    load_tables,
+    move_aside,
+    salvage_tables,
+)
 
 HOT = "hot.json"
 TABLES = ("records", "meta", "drafts", "roster")
@@ -119,6 +125,6 @@ def load_hot(folder: Path, recover: bool) -> tuple[Tables, dict[str, Any] | None
 
 
 def _salvage(copy: Path) -> tuple[Tables, dict[str, Any]]:
-    tables, kept, dropped = _salvage_tables(copy.read_bytes())
+    tables, kept, dropped = salvage_tables(copy.read_bytes())
     tables = {name: tables.get(name, {}) for name in TABLES}
     return tables, {"copy": str(copy), "records": kept, "dropped": dropped}
