@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from gridterm.core.checklists import builtin_templates
 from gridterm.core.model import CHINA_TIME, id_check_char
+
+if TYPE_CHECKING:
+    from gridterm.core.store import Store
 
 CHINA = CHINA_TIME
 
@@ -143,7 +147,9 @@ def household_data(rng: random.Random, today: date, n: int) -> dict:
     return data
 
 
-def _member(rng, surname, born, relation, tags) -> dict:
+def _member(
+    rng: random.Random, surname: str | None, born: date, relation: str, tags: list[str]
+) -> dict[str, Any]:
     if relation in ("子", "父亲"):
         male = True
     elif relation in ("女", "母亲"):
@@ -171,6 +177,7 @@ def _answers(rng: random.Random, template: dict, flag: bool) -> tuple[dict, list
     flagged: list[str] = []
     for item in template["items"]:
         kind = item["type"]
+        value: bool | int | str | None
         if kind == "yes_no":
             value = rng.random() < 0.8
         elif kind == "choice":
@@ -191,19 +198,46 @@ def _answers(rng: random.Random, template: dict, flag: bool) -> tuple[dict, list
     return answers, flagged
 
 
-def populate(store, *, today: date | None = None, households: int = 40, seed: int = 2026) -> dict:
+def populate(
+    store: Store, *, today: date | None = None, households: int = 40, seed: int = 2026
+) -> dict[str, int]:
     """Write the demo grid into ``store``; returns counts by kind."""
     today = today or date.today()
     rng = random.Random(seed)
     counts = {"household": 0, "visit": 0, "case": 0, "report": 0, "mediator": 0}
-    saved_households: list[dict] = []
-    for n in range(households):
-        saved_households.append(store.create("household", household_data(rng, today, n)))
-        counts["household"] += 1
+    saved_households = [
+        store.create("household", household_data(rng, today, n)) for n in range(households)
+    ]
+    counts["household"] = len(saved_households)
+    visited = saved_households[: max(1, households * 2 // 3)]
+    visits = _save_visits(store, rng, today, visited)
+    counts["visit"] = len(visits)
+    mediators = [
+        store.roster.save_mediator(
+            {"name": name, "standing": standing, "village": village, "phone": tel}
+        )
+        for name, standing, village, tel in ELDERS
+    ]
+    counts["mediator"] = len(mediators)
+    for data in _cases(rng, today, saved_households, mediators):
+        store.create("case", data)
+        counts["case"] += 1
+    saved_reports = [store.create("report", data) for data in _reports(today, visits)]
+    counts["report"] = len(saved_reports)
+    # What the township already received and answered (as a sync would leave it).
+    sent = saved_households[: households // 2] + visits[: len(visits) // 2] + saved_reports[:4]
+    _township_answered(store, today, sent, rejected=saved_reports[4], answered=saved_reports[:4])
+    store.meta_set("last_sync_ok", _at(today, 8, 5))
+    return counts
 
+
+def _save_visits(
+    store: Store, rng: random.Random, today: date, households: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A visit to each of ``households``, some days ago, a few with a flagged item."""
     templates = builtin_templates()
-    visits: list[dict] = []
-    for n, household in enumerate(saved_households[: max(1, households * 2 // 3)]):
+    visits: list[dict[str, Any]] = []
+    for n, household in enumerate(households):
         days_ago = rng.choice((0, 1, 3, 6, 12, 20, 35, 45, 70, 100))
         template = templates[n % len(templates)]
         answers, flagged = _answers(rng, template, flag=n % 7 == 3)
@@ -218,49 +252,39 @@ def populate(store, *, today: date | None = None, households: int = 40, seed: in
             data["flagged"] = flagged
             data["follow_up"] = (today + timedelta(days=3)).isoformat()
         visits.append(store.create("visit", data))
-        counts["visit"] += 1
+    return visits
 
-    mediators = []
-    for name, standing, village, tel in ELDERS:
-        mediators.append(
-            store.roster.save_mediator(
-                {"name": name, "standing": standing, "village": village, "phone": tel}
-            )
-        )
-        counts["mediator"] += 1
 
-    cases = _cases(rng, today, saved_households, mediators)
-    for data in cases:
-        store.create("case", data)
-        counts["case"] += 1
+_REPLIES = [
+    ("in_hand", "已转交镇应急办，明天上午派人核查。", "已受理，工作人员将于明日上门核查。"),
+    ("done", "燃气公司已更换软管并复查合格。", "隐患已排除，感谢您的反映。"),
+    ("returned", "属村内事务，请村委会自行协调。", ""),
+    ("accepted", "已受理，等待分派。", "您反映的问题已受理。"),
+]
 
-    reports = _reports(today, visits)
-    saved_reports = []
-    for data in reports:
-        saved_reports.append(store.create("report", data))
-        counts["report"] += 1
 
-    # What the township already received and answered (as a sync would leave it).
-    sent = saved_households[: households // 2] + visits[: len(visits) // 2] + saved_reports[:4]
+def _township_answered(
+    store: Store,
+    today: date,
+    sent: list[dict[str, Any]],
+    *,
+    rejected: dict[str, Any],
+    answered: list[dict[str, Any]],
+) -> None:
+    """The service's answers to a push of ``sent`` (one refused), then its replies to reports."""
     results = [{"id": r["id"], "rev": r["rev"], "result": "stored", "error": None} for r in sent]
     results.append(
         {
-            "id": saved_reports[4]["id"],
-            "rev": saved_reports[4]["rev"],
+            "id": rejected["id"],
+            "rev": rejected["rev"],
             "result": "rejected",
             "error": "地点过于笼统，请写明组和门牌号。",
         }
     )
     store.mark_synced(results)
-    replies = [
-        ("in_hand", "已转交镇应急办，明天上午派人核查。", "已受理，工作人员将于明日上门核查。"),
-        ("done", "燃气公司已更换软管并复查合格。", "隐患已排除，感谢您的反映。"),
-        ("returned", "属村内事务，请村委会自行协调。", ""),
-        ("accepted", "已受理，等待分派。", "您反映的问题已受理。"),
-    ]
     updates = []
     for seq, (record, (status, feedback, public)) in enumerate(
-        zip(saved_reports[:4], replies, strict=False), start=1
+        zip(answered, _REPLIES, strict=False), start=1
     ):
         update = {
             "id": record["id"],
@@ -276,11 +300,14 @@ def populate(store, *, today: date | None = None, households: int = 40, seed: in
             update["public_reply"] = public
         updates.append(update)
     store.apply_updates(updates)
-    store.meta_set("last_sync_ok", _at(today, 8, 5))
-    return counts
 
 
-def _cases(rng, today, households, mediators) -> list[dict]:
+def _cases(
+    rng: random.Random,
+    today: date,
+    households: list[dict[str, Any]],
+    mediators: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     def party(index: int, role: str) -> dict:
         household = households[index % len(households)]
         member = household["data"]["members"][0]
@@ -355,7 +382,7 @@ def _cases(rng, today, households, mediators) -> list[dict]:
     ]
 
 
-def _reports(today, visits) -> list[dict]:
+def _reports(today: date, visits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     link = {"visit": visits[3]["id"]} if len(visits) > 3 else {}
     return [
         {

@@ -11,17 +11,19 @@ A returned record comes back as ``reported`` when the officer sends a new rev
 (:func:`status_after_new_rev`); that is the device's move, never a staff transition.
 Which changes need a reason is data too (``REASON_REQUIRED``).
 
-This module imports nothing from FastAPI or SQLAlchemy: the staff router, the sync router
-and the staff console all ask it the same questions.
+This is the one list of states and moves: the model's "closed" test, the staff API's schema
+and the vocabulary's labels all follow it (tests/core/test_workflow.py checks that
+``vocab.json`` labels exactly these states).  Labels live in ``vocab.json``, with the other
+words a user reads.  This module imports nothing from FastAPI or SQLAlchemy: the staff
+router, the sync router and the staff console all ask it the same questions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
-from gridterm.core.model import as_datetime
+from gridterm.core import vocab
 
 STATES: tuple[str, ...] = (
     "reported",
@@ -53,20 +55,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 REASON_REQUIRED: frozenset[str] = frozenset({"returned", "extended"})
 
 # States in which the township still owes the resident something (the overdue clock runs).
+# ``returned`` is in neither set: the township owes nothing until the officer sends a new rev,
+# and the officer still owes a fix.
 OPEN_STATES: frozenset[str] = frozenset({"reported", "accepted", "assigned", "in_hand", "extended"})
 CLOSED_STATES: frozenset[str] = frozenset({"done", "checked_back", "closed_on_spot"})
-
-LABELS: dict[str, dict[str, str]] = {
-    "reported": {"zh": "已上报", "en": "reported"},
-    "accepted": {"zh": "已受理", "en": "accepted"},
-    "returned": {"zh": "退回", "en": "returned"},
-    "assigned": {"zh": "已分派", "en": "assigned"},
-    "in_hand": {"zh": "处置中", "en": "in hand"},
-    "extended": {"zh": "延期", "en": "extended"},
-    "done": {"zh": "已办结", "en": "done"},
-    "checked_back": {"zh": "已回访", "en": "checked back"},
-    "closed_on_spot": {"zh": "就地办结", "en": "closed on the spot"},
-}
 
 
 class TransitionError(Exception):
@@ -80,7 +72,15 @@ class TransitionError(Exception):
 
 
 def label(status: str, lang: str = "zh") -> str:
-    return LABELS.get(status, {}).get(lang, status)
+    """The state's name for the service's pages and sentences (``zh`` or ``en``).
+
+    English names are lower case: the service puts them in the middle of a sentence
+    ("cannot move from in hand to reported").  Any other status or language: unchanged.
+    """
+    if status not in STATES or lang not in ("zh", "en"):
+        return status
+    text = vocab.label("status", status, lang)
+    return text.lower() if lang == "en" else text
 
 
 def allowed(from_status: str) -> list[str]:
@@ -112,36 +112,3 @@ def status_after_new_rev(status: str | None) -> str | None:
     if status == "returned":
         return INITIAL
     return status
-
-
-_parse_time = as_datetime
-
-
-def due_at(record: Mapping[str, Any]) -> datetime | None:
-    """When the township promised to have ``record`` handled, or None when no limit applies.
-
-    The time limits live in gridterm/vocab.json; ``gridterm.core.model.due_at`` reads them, so the
-    officer's receipt and the township's overdue flag promise the same moment.
-    """
-    try:
-        from gridterm.core import model
-    except ImportError:  # pragma: no cover - the model ships with the package
-        return None
-    fn = getattr(model, "due_at", None)
-    if fn is None:
-        return None
-    try:
-        return _parse_time(fn(dict(record)))
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def is_overdue(record: Mapping[str, Any], status: str | None, now: datetime | None = None) -> bool:
-    """An open record whose promised time has passed."""
-    if status not in OPEN_STATES:
-        return False
-    due = due_at(record)
-    if due is None:
-        return False
-    now = now or datetime.now(timezone.utc)
-    return now > due

@@ -18,6 +18,8 @@ from gridterm.core.store import (
     StoreUnavailable,
     StoreWriteFailed,
 )
+from gridterm.core.store import archive as store_archive
+from gridterm.core.store import files as store_files
 
 HOUSEHOLD = {"village": "李家村", "head": "张三"}
 REPORT = {"category": "safety", "urgency": "normal", "place": "村口", "description": "电线私拉乱接"}
@@ -53,13 +55,13 @@ def stored(rec, result="stored", error=None):
 
 def count_writes(monkeypatch) -> list:
     written = []
-    real = store_mod._atomic_write
+    real = store_files._atomic_write
 
     def spy(path, data):
         written.append(path.name)
         real(path, data)
 
-    monkeypatch.setattr(store_mod, "_atomic_write", spy)
+    monkeypatch.setattr(store_files, "_atomic_write", spy)
     return written
 
 
@@ -348,14 +350,14 @@ def test_editing_an_archived_record_brings_it_back_to_the_outbox(store):
 
 def test_a_duplicate_left_by_a_crash_is_resolved_in_favour_of_hot(store, data_dir, monkeypatch):
     done = _closed_report(store)
-    real = store_mod._atomic_write
+    real = store_files._atomic_write
 
     def crash_on_hot(path, data):
         if path.name == HOT:
             raise OSError("simulated crash before the hot write")
         real(path, data)
 
-    monkeypatch.setattr(store_mod, "_atomic_write", crash_on_hot)
+    monkeypatch.setattr(store_files, "_atomic_write", crash_on_hot)
     with pytest.raises(StoreWriteFailed):
         store.archive()
     monkeypatch.undo()
@@ -371,7 +373,7 @@ def test_failed_write_leaves_memory_as_the_disk(store, monkeypatch):
     def full_disk(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_mod, "_atomic_write", full_disk)
+    monkeypatch.setattr(store_files, "_atomic_write", full_disk)
     with pytest.raises(StoreWriteFailed) as err:
         store.update(rec["id"], data=report(place="桥头"))
     assert "No space left on device" in str(err.value) and HOT in str(err.value)
@@ -479,7 +481,7 @@ def test_leftover_temp_files_are_removed_at_open(data_dir):
 def test_large_archive_queries_stream_through_shards(data_dir, monkeypatch):
     months = iter(f"2026-{m:02d}-15T10:00:00+08:00" for m in range(1, 13))
     monkeypatch.setattr(model, "now_iso", lambda: next(months))
-    monkeypatch.setattr(store_mod, "SHARD_CACHE_RECORDS", 2)
+    monkeypatch.setattr(store_archive, "SHARD_CACHE_RECORDS", 2)
     with Store.open(data_dir) as s:
         recs = [_closed_report(s) for _ in range(5)]
         assert s.archive() == 5

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from gridterm.core import model
-from gridterm.core import store as store_mod
 from gridterm.core.store import HOT, SCHEMA_VERSION, Store, StoreTooNew, dump_tables
+from gridterm.core.store import migrations as store_mod
 
 REPORT = {"category": "safety", "urgency": "normal", "place": "村口", "description": "电线私拉乱接"}
 

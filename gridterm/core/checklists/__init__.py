@@ -67,16 +67,15 @@ def _problem(tid: object, where: str, problem: str, **params: object) -> Templat
         "checklist.invalid",
         template=str(tid),
         where=where,
-        problem=t(f"checklist.problem.{problem}", **params),
+        problem=t(f"checklist.problem.{problem}", None, **params),
     )
 
 
 def _bilingual(value: object) -> bool:
-    return (
-        isinstance(value, dict)
-        and all(isinstance(value.get(k), str) and value.get(k).strip() for k in ("zh", "en"))
-        and all(len(value[k]) <= 500 for k in ("zh", "en"))
-    )
+    if not isinstance(value, dict):
+        return False
+    texts = [value.get(k) for k in ("zh", "en")]
+    return all(isinstance(text, str) and text.strip() and len(text) <= 500 for text in texts)
 
 
 def _is_number(value: object) -> bool:

@@ -22,12 +22,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gridterm.core import model
 from gridterm.core.errors import GridtermError
 from gridterm.core.i18n import get_language, t
+
+if TYPE_CHECKING:
+    from gridterm.core.store import Store
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -250,7 +254,9 @@ def receipt_for(record: dict[str, Any], party: int | None = None) -> dict[str, A
     return None
 
 
-def find_receipt(records, number: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def find_receipt(
+    records: Iterable[dict[str, Any]], number: str
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The (record, receipt) holding ``number`` among ``records``, or None."""
     canonical = parse_number(number)
     for record in records:
@@ -329,6 +335,7 @@ def summary(record: dict[str, Any], lang: str) -> str:
     data = record.get("data") or {}
     kind = record.get("kind") or ""
     kind_label = t(f"receipts.kind.{kind}", lang=lang) if kind else ""
+    what: str | None
     if kind == "report":
         what, detail = _label("category", data.get("category"), lang), data.get("description")
     elif kind == "case":
@@ -403,7 +410,9 @@ def receipt_lines(
     return lines
 
 
-def issue_for(store, record_id: str, party: int | None = None, now: datetime | None = None):
+def issue_for(
+    store: Store, record_id: str, party: int | None = None, now: datetime | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The receipt of ``record_id`` (and ``party``): the one already issued, else a new one
     saved on the record.  Returns ``(record, receipt)``; ReceiptError before enrollment."""
     record = store.get(record_id)

@@ -25,12 +25,16 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
 
 from gridterm.core.receipts import ReceiptError
+
+if TYPE_CHECKING:
+    from gridterm.core.store import RecordStore
 
 SCREEN_QUIET = 2  # modules of light margin around the code on screen
 FILE_QUIET = 4  # what the QR standard asks for, in files and on paper
@@ -68,13 +72,13 @@ class QRSymbol:
 
 def _build(payload: str, ecc: str, version: int | None = None) -> qrcode.QRCode:
     """The smallest symbol for ``payload``: byte mode, or mixed modes when that is smaller."""
-    best = None
+    candidates = []
     for optimize in (0, 6):
         qr = qrcode.QRCode(version=version, error_correction=_ECC[ecc], border=0)
         qr.add_data(payload, optimize=optimize)
         qr.best_fit(start=version)
-        if best is None or qr.version < best.version:
-            best = qr
+        candidates.append(qr)
+    best = min(candidates, key=lambda qr: qr.version)  # the first of the smallest
     best.make(fit=False)
     return best
 
@@ -165,7 +169,9 @@ def svg(
     qr = _build(symbol.payload, symbol.ecc)
     qr.border = quiet
     raw = qr.make_image(image_factory=SvgPathImage).to_string(encoding="unicode")
-    path = re.search(r'<path d="([^"]*)"', raw).group(1)
+    found = re.search(r'<path d="([^"]*)"', raw)
+    assert found is not None, "qrcode's SVG image is one path"
+    path = found.group(1)
     code_size = symbol.size + 2 * quiet
     font = 1.6
     text_lines: list[str] = []
@@ -176,7 +182,7 @@ def svg(
     y = code_size + 3.0
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        None,  # the <svg> opening, once the height is known
+        "",  # the <svg> opening, once the height is known
         f'<rect x="0" y="0" width="{width}" height="HEIGHT" fill="{LIGHT}"/>',
         f'<path transform="translate({x0:g},0)" fill="{DARK}" d="{path}"/>',
     ]
@@ -344,7 +350,9 @@ def printable_for(
     )
 
 
-def printable_from_store(store, number_text: str, lang: str | None = None) -> Printable:
+def printable_from_store(
+    store: RecordStore, number_text: str, lang: str | None = None
+) -> Printable:
     """The receipt with this number on this device; a mistyped number says what is wrong."""
     from gridterm.core.receipts import find_receipt, format_number, parse_number
 
@@ -370,7 +378,7 @@ def save_files(printable: Printable, folder: Path) -> tuple[Path, Path]:
     return svg_path, png_path
 
 
-def printer_dest(setting) -> str | None:
+def printer_dest(setting: object) -> str | None:
     """The printer from the ``printer`` meta setting: a string, or ``{"dest": …}``."""
     if isinstance(setting, dict):
         setting = setting.get("dest") or setting.get("device") or setting.get("command")

@@ -9,17 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gridterm.core import workflow
 
-Status = Literal[
-    "reported",
-    "accepted",
-    "returned",
-    "assigned",
-    "in_hand",
-    "extended",
-    "done",
-    "checked_back",
-    "closed_on_spot",
-]
+Status = Literal[workflow.STATES]  # type: ignore[valid-type]  # the one list, in its order
 Kind = Literal["household", "visit", "case", "report"]
 
 assert set(Status.__args__) == set(workflow.STATES)  # type: ignore[attr-defined]

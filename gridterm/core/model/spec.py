@@ -1,0 +1,233 @@
+"""The spec language: what each field of each kind may hold, as data.
+
+A :class:`Spec` says a field's type, whether it is required and its bounds; ``KIND_SPECS``
+spells out the four kinds with it (docs/model.md has the same as a table).  Checking a value
+against a spec is :mod:`gridterm.core.model.checking`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gridterm.core import workflow
+from gridterm.core.model.problems import PATH_STEP
+
+# Bounds on text.  A name is a person's name; short is a code-like free text; line is one
+# line of prose (a place, an address); long allows newlines.
+NAME_MAX = 50
+SHORT_MAX = 100
+LINE_MAX = 200
+LONG_MAX = 2000
+RECORD_MAX = 5000
+ID_MAX = 64
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What one field may hold.
+
+    type: text | long | name | code | bool | int | date | moment | datetime | id_number |
+          phone | list | object | answers | any
+    ``moment`` is a date or a timestamp with offset; ``datetime`` requires the timestamp;
+    ``answer`` is one checklist answer.
+    """
+
+    type: str
+    required: bool = False
+    max: int = 0  # text length, or list length
+    group: str = ""  # vocabulary group of a code
+    item: Spec | None = None  # list item
+    fields: dict[str, Spec] | None = None  # object fields
+    min: int | None = None  # int minimum, or list minimum length
+    high: int | None = None  # int maximum
+    up_to_this_year: bool = False  # int maximum is the current year (years of birth)
+    choices: tuple[str, ...] | None = None  # the codes of a code, when not a vocabulary group
+
+
+def _text(max_len: int = SHORT_MAX, required: bool = False) -> Spec:
+    return Spec("text", required, max_len)
+
+
+def _long(max_len: int = LONG_MAX, required: bool = False) -> Spec:
+    return Spec("long", required, max_len)
+
+
+def _code(group: str, required: bool = False) -> Spec:
+    return Spec("code", required, group=group)
+
+
+def _list(item: Spec, max_items: int, min_items: int = 0, required: bool = False) -> Spec:
+    return Spec("list", required or min_items > 0, max_items, item=item, min=min_items)
+
+
+def _obj(fields: dict[str, Spec], required: bool = False) -> Spec:
+    return Spec("object", required, fields=fields)
+
+
+NAME = Spec("name", True, NAME_MAX)
+ID_NUMBER = Spec("id_number")
+PHONE = Spec("phone")
+TAGS = _list(_code("tag"), 20)
+
+MEMBER = _obj(
+    {
+        "name": NAME,
+        "id_number": ID_NUMBER,
+        "relation": _text(20),
+        "phone": PHONE,
+        "tags": TAGS,
+        "birth_year": Spec("int", min=1900, up_to_this_year=True),
+    }
+)
+
+PARTY = _obj(
+    {
+        "name": NAME,
+        "id_number": ID_NUMBER,
+        "phone": PHONE,
+        "address": _text(LINE_MAX),
+        "role": _text(20),
+    }
+)
+
+KIND_SPECS: dict[str, Spec] = {
+    "household": _obj(
+        {
+            "village": _text(NAME_MAX, required=True),
+            "group": _text(20),
+            "number": _text(20),
+            "head": NAME,
+            "phone": PHONE,
+            "tags": TAGS,
+            "members": _list(MEMBER, 30),
+            "notes": _long(),
+        }
+    ),
+    "visit": _obj(
+        {
+            "household_id": _text(ID_MAX, required=True),
+            "template_id": _text(ID_MAX, required=True),
+            "template_version": Spec("int", True, min=1),
+            "answers": Spec("answers", True, 300),
+            "flagged": _list(_text(ID_MAX), 300),
+            "notes": _long(),
+            "follow_up": Spec("date"),
+            "visited_at": Spec("moment"),
+        }
+    ),
+    "case": _obj(
+        {
+            "parties": _list(PARTY, 30, min_items=1),
+            "dispute_type": _code("dispute_type", required=True),
+            "source": _code("source", required=True),
+            "summary": _long(required=True),
+            "rights_notice_given": Spec("bool"),
+            "mediators": _list(
+                _obj(
+                    {"id": _text(ID_MAX), "name": NAME, "standing": _code("standing")},
+                ),
+                10,
+            ),
+            "sessions": _list(
+                _obj(
+                    {
+                        "date": Spec("date"),
+                        "place": _text(LINE_MAX),
+                        "present": _list(Spec("name", True, NAME_MAX), 40),
+                        "record": _long(RECORD_MAX),
+                        "result": _long(),
+                    }
+                ),
+                50,
+            ),
+            "outcome": _code("outcome"),
+            "agreement": _obj(
+                {
+                    "facts": _long(),
+                    "matters": _long(),
+                    "responsibilities": _long(),
+                    "terms": _long(),
+                    "performance_manner": _long(),
+                    "performance_deadline": Spec("date"),
+                    "signed_at": Spec("moment"),
+                }
+            ),
+            "follow_ups": _list(
+                _obj(
+                    {
+                        "due": Spec("date"),
+                        "done_at": Spec("moment"),
+                        "fulfilled": Spec("bool"),
+                        "satisfied": Spec("bool"),
+                        "risk": _code("risk"),
+                        "note": _long(),
+                    }
+                ),
+                30,
+            ),
+            "major": Spec("bool"),
+            "closed_at": Spec("moment"),
+            "case_no": _text(SHORT_MAX),
+        }
+    ),
+    "report": _obj(
+        {
+            "category": _code("category", required=True),
+            "urgency": _code("urgency", required=True),
+            "place": _text(LINE_MAX, required=True),
+            "description": _long(required=True),
+            "raised_by": _text(NAME_MAX),
+            "links": _obj({"visit": _text(ID_MAX), "case": _text(ID_MAX)}),
+            "closed_on_spot": Spec("bool"),
+            "occurred_at": Spec("moment"),
+        }
+    ),
+}
+
+RECEIPT = _obj(
+    {
+        "number": _text(20, required=True),
+        "sig": _text(40, required=True),
+        "issued_at": Spec("datetime", True),
+        "party": Spec("int", min=0),
+    }
+)
+
+# Specs used outside KIND_SPECS, made once (not per value checked).
+ID_TEXT = _text(ID_MAX)
+DATETIME = Spec("datetime")
+RECEIPTS = _list(RECEIPT, 50)
+ANSWER_TEXT = _long()
+ANSWER_CHOICE = _text(LINE_MAX)
+
+# The service-owned keys of a record, checked for type when a record carries them.
+SERVICE_SPECS: dict[str, Spec] = {
+    "status": Spec("code", choices=workflow.STATES),
+    "feedback": _long(),
+    "public_reply": _long(),
+    "handled_by": _text(SHORT_MAX),
+    "seq": Spec("int", min=0),
+    "status_at": Spec("datetime"),
+}
+
+
+def spec_at(kind: str, path: str) -> Spec:
+    """The spec of the field at ``path`` in a record of ``kind``; KeyError when there is none."""
+    spec = KIND_SPECS[kind]
+    parts = [p for p in path.split(".") if p]
+    if parts and parts[0] == "data":
+        parts = parts[1:]
+    for part in parts:
+        if spec.type == "answers":  # answers.<item key>: one checklist answer
+            spec = Spec("answer")
+            continue
+        m = PATH_STEP.match(part)
+        fields = spec.fields if spec.type == "object" else None
+        if m is None or fields is None or m.group("name") not in fields:
+            raise KeyError(path)
+        spec = fields[m.group("name")]
+        if m.group("index") is not None:
+            if spec.type != "list" or spec.item is None:
+                raise KeyError(path)
+            spec = spec.item
+    return spec

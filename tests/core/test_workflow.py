@@ -1,0 +1,70 @@
+"""The workflow is the one list of states: the vocabulary, the model and the checks follow it."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridterm.core import model, vocab, workflow
+
+REPORT = {"category": "safety", "urgency": "normal", "place": "村口", "description": "电线私拉乱接"}
+
+
+def test_vocab_labels_exactly_the_workflow_states():
+    labelled = [code for code in vocab.vocab()["status"] if not code.startswith("_")]
+    assert sorted(labelled) == sorted(workflow.STATES)
+    for code in workflow.STATES:
+        entry = vocab.vocab()["status"][code]
+        assert entry["zh"] and entry["en"], code
+
+
+def test_the_moves_name_only_states():
+    assert set(workflow.TRANSITIONS) == set(workflow.STATES)
+    for targets in workflow.TRANSITIONS.values():
+        assert targets <= set(workflow.STATES)
+    assert workflow.INITIAL in workflow.STATES
+    assert workflow.REASON_REQUIRED.issubset(workflow.STATES)
+
+
+def test_open_and_closed_are_disjoint_and_leave_only_returned_out():
+    assert not workflow.OPEN_STATES & workflow.CLOSED_STATES
+    rest = set(workflow.STATES) - workflow.OPEN_STATES - workflow.CLOSED_STATES
+    assert rest == {"returned"}
+
+
+@pytest.mark.parametrize("status", workflow.STATES)
+def test_a_report_is_closed_exactly_in_the_closed_states(status):
+    rec = model.new_record("report", REPORT, device="dev-1")
+    assert model.is_closed({**rec, "status": status}) == (status in workflow.CLOSED_STATES)
+
+
+def test_an_odd_status_value_is_not_closed_and_does_not_crash():
+    rec = model.new_record("report", REPORT, device="dev-1")
+    assert model.is_closed({**rec, "status": ["done"]}) is False
+    assert model.is_closed({**rec, "status": None}) is False
+
+
+def test_a_record_may_carry_every_state_and_no_other():
+    rec = model.new_record("report", REPORT, device="dev-1")
+    for status in workflow.STATES:
+        assert model.validate_record({**rec, "status": status})["status"] == status
+    with pytest.raises(model.ValidationError) as err:
+        model.validate_record({**rec, "status": "archived"})
+    assert [(e.field, e.key) for e in err.value.errors] == [("status", "model.bad_code")]
+
+
+def test_labels_come_from_the_vocabulary():
+    assert workflow.label("in_hand") == "处置中" == model.label("status", "in_hand", "zh")
+    # The service puts English names mid-sentence: lower case.
+    assert [workflow.label(s, "en") for s in workflow.STATES] == [
+        "reported",
+        "accepted",
+        "returned",
+        "assigned",
+        "in hand",
+        "extended",
+        "done",
+        "checked back",
+        "closed on the spot",
+    ]
+    assert workflow.label("nonsense", "en") == "nonsense"
+    assert workflow.label("done", "fr") == "done"
