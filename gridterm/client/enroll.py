@@ -17,6 +17,7 @@ import httpx
 from gridterm.client.errors import EnrollmentError, SyncError, service_detail
 from gridterm.client.http import API, SyncConfig, _Sender, json_body, make_client
 from gridterm.client.urls import normalize_url as _normalize
+from gridterm.core.store.protocol import RecordStore
 
 
 def now_iso() -> str:
@@ -28,7 +29,7 @@ def normalize_url(url: str) -> str:
     return _normalize(url, lambda bad: EnrollmentError("sync.bad_url", url=bad))
 
 
-def _unsent_ids(store: Any) -> set[tuple[str, int]]:
+def _unsent_ids(store: RecordStore) -> set[tuple[str, int]]:
     return {
         (rec["id"], int(rec["rev"]))
         for rec in store.outbox()
@@ -67,7 +68,7 @@ def _exported_pairs(path: Path) -> set[tuple[str, int]]:
     return pairs
 
 
-def check_reenroll(store: Any, exported: str | Path | None = None) -> None:
+def check_reenroll(store: RecordStore, exported: str | Path | None = None) -> None:
     """Refuse to replace an enrollment while unsent records would be stranded.
 
     Records made before any enrollment are not stranded (they go to the first service), so
@@ -89,7 +90,7 @@ def check_reenroll(store: Any, exported: str | Path | None = None) -> None:
 
 
 def enroll(
-    store: Any,
+    store: RecordStore,
     url: str,
     code: str,
     device_name: str | None = None,

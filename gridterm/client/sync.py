@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 import httpx
 
@@ -58,6 +57,7 @@ from gridterm.client.http import (
     make_client,
     parse_retry_after,
 )
+from gridterm.core.store.protocol import RecordStore
 from gridterm.core.usecases.home import remember_leaving
 
 # What callers of ``gridterm.client.sync`` use by that name (the CLI, the app's worker,
@@ -217,7 +217,7 @@ class SyncClient:
 
     def __init__(
         self,
-        store: Any,
+        store: RecordStore,
         config: SyncConfig | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
@@ -403,8 +403,12 @@ class SyncClient:
             pending.flush()
 
     def _reference(self, kind: str) -> list[dict]:
-        holder = getattr(self.store, "reference", self.store)
-        return list(getattr(holder, kind)())
+        readers = {
+            "templates": self.store.templates,
+            "households": self.store.households,
+            "mediators": self.store.mediators,
+        }
+        return list(readers[kind]())
 
     # -- both ---------------------------------------------------------------------
 
@@ -445,7 +449,7 @@ class SyncClient:
 
 
 def sync_once(
-    store: Any,
+    store: RecordStore,
     config: SyncConfig | None = None,
     *,
     transport: httpx.BaseTransport | None = None,
