@@ -28,6 +28,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gridterm.core import checklists, model
+from gridterm.core.households import (
+    all_households,
+    find_household,
+    household_label,
+    household_place,
+)
 from gridterm.core.i18n import get_language, t
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.visit_kit import (
@@ -36,7 +42,6 @@ from gridterm.ui.officer.screens.visit_kit import (
     now_iso,
     offer_receipts,
 )
-from gridterm.core.record_text import address
 
 DRAFT_KEY = "visit"
 TYPED = ("number", "text", "date")
@@ -58,42 +63,6 @@ def digit_bindings(action: str, description: str, id_prefix: str) -> list[Bindin
 
 
 # --------------------------------------------------------------------------- households
-
-
-def household_label(household: dict) -> str:
-    data = household.get("data") or household
-    head = data.get("head") or "?"
-    place = household_place(household)
-    return f"{head} · {place}" if place else head
-
-
-def household_place(household: dict | None) -> str:
-    """The household's address as the Households screen writes it (石桥村3组12号)."""
-    if not household:
-        return ""
-    return address(household.get("data") or household)
-
-
-def all_households(store: Any) -> list[dict]:
-    """The officer's households, then the township's not already among them."""
-    # Synced households live in the archive (one shard): they are still the officer's.
-    mine = store.query(kind="household", archived=True)
-    ids = {h["id"] for h in mine}
-    try:
-        theirs = [h for h in store.reference.households() if h.get("id") not in ids]
-    except AttributeError:
-        theirs = []
-    return mine + [h for h in theirs if h.get("id")]
-
-
-def find_household(store: Any, household_id: str) -> dict | None:
-    found = store.get(household_id)
-    if found is not None:
-        return found
-    for household in all_households(store):
-        if household.get("id") == household_id:
-            return household
-    return None
 
 
 def _search_text(household: dict) -> str:
