@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from gridterm.core import checklists, model
 from gridterm.core.households import (
+    HouseholdIndex,
     all_households,
     find_household,
     household_label,
@@ -45,6 +46,7 @@ from gridterm.ui.officer.screens.visit_kit import (
 
 DRAFT_KEY = "visit"
 TYPED = ("number", "text", "date")
+PICKER_ROWS = 200  # more than a grid holds; typing narrows it
 
 
 def digit_bindings(action: str, description: str, id_prefix: str) -> list[Binding]:
@@ -60,19 +62,6 @@ def digit_bindings(action: str, description: str, id_prefix: str) -> list[Bindin
         )
         for n in range(1, 10)
     ]
-
-
-# --------------------------------------------------------------------------- households
-
-
-def _search_text(household: dict) -> str:
-    data = household.get("data") or household
-    parts = [household_label(household)]
-    for member in data.get("members") or []:
-        parts.append(str(member.get("name") or ""))
-        parts.append(str(member.get("id_number") or "")[-4:])
-    parts.extend(model.label("tag", tag) for tag in data.get("tags") or [])
-    return " ".join(parts).lower()
 
 
 # --------------------------------------------------------------------------- drafts
@@ -141,7 +130,8 @@ class VisitStartScreen(GridScreen):
         self.household_id = household_id
         self.household: dict | None = None
         self.templates: list[dict] = []
-        self._households: list[dict] = []
+        self._households: dict[str, dict] = {}
+        self._index = HouseholdIndex()
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="visit-start"):
@@ -166,7 +156,9 @@ class VisitStartScreen(GridScreen):
             if household is not None:
                 self._choose_household(household)
                 return
-        self._households = all_households(store)
+        households = all_households(store)
+        self._households = {h["id"]: h for h in households}
+        self._index = HouseholdIndex(households)
         self._fill_households("")
         if self._households:
             self.query_one("#visit-search", Input).focus()
@@ -178,9 +170,9 @@ class VisitStartScreen(GridScreen):
     def _fill_households(self, query: str) -> None:
         box = self.query_one("#visit-households", OptionList)
         box.clear_options()
-        needle = query.strip().lower()
-        shown = [h for h in self._households if not needle or needle in _search_text(h)]
-        box.add_options(Option(household_label(h), id=h["id"]) for h in shown[:200])
+        # The Households screen's search and order: one query finds the same household first.
+        shown, _total = self._index.search(query, limit=PICKER_ROWS)
+        box.add_options(Option(household_label(self._households[i]), id=i) for i in shown)
         if shown:
             box.highlighted = 0
 
@@ -219,10 +211,9 @@ class VisitStartScreen(GridScreen):
         self._pick_household_id(event.option.id)
 
     def _pick_household_id(self, household_id: str | None) -> None:
-        for household in self._households:
-            if household["id"] == household_id:
-                self._choose_household(household)
-                return
+        household = self._households.get(household_id or "")
+        if household is not None:
+            self._choose_household(household)
 
     def _choose_household(self, household: dict) -> None:
         self.household = household
