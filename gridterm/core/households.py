@@ -15,7 +15,7 @@ function here takes both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gridterm.core.i18n import LANGUAGES, t
 from gridterm.core.model import label
@@ -63,7 +63,7 @@ def household_label(household: dict) -> str:
     return f"{head} · {place}" if place else head
 
 
-def all_households(store: Store | Any) -> list[dict]:
+def all_households(store: Store) -> list[dict]:
     """The officer's households, then the township's not already among them."""
     # Synced households live in the archive (one shard): they are still the officer's.
     mine = store.query(kind="household", archived=True)
@@ -72,7 +72,7 @@ def all_households(store: Store | Any) -> list[dict]:
     return mine + [h for h in theirs if h.get("id")]
 
 
-def find_household(store: Store | Any, household_id: str) -> dict | None:
+def find_household(store: Store, household_id: str) -> dict | None:
     """The household with this id: the officer's record, else the township's."""
     found = store.get(household_id)
     if found is not None:
