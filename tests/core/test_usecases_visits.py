@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from gridterm.core import checklists, model
@@ -130,3 +132,23 @@ def test_a_refused_visit_writes_nothing_and_keeps_the_draft(store, safety):
         finish_visit(store, draft, safety, NOW)
     assert store.query() == []
     assert load_draft(store) == draft
+
+
+def test_finishing_is_one_write_of_the_store(store, safety, monkeypatch):
+    """The visit, its reports, their links and the draft's removal land together: a kill
+    can fall before the write or after it, never between (tests/core/test_finish_visit_crash.py
+    kills it for real)."""
+    draft = answered_draft(safety, reports=3)
+    keep_draft(store, draft)
+    writes: list[str] = []
+    replace = os.replace
+
+    def counting_replace(src, dst, *args, **kwargs):
+        writes.append(os.fspath(dst))
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", counting_replace)
+    finished = finish_visit(store, draft, safety, NOW)
+    assert len(finished.reports) == 3
+    assert len(writes) == 1
+    assert len(store.query(kind="report")) == 3 and load_draft(store) is None

@@ -5,7 +5,7 @@ A visit in progress is one draft in the store (key :data:`DRAFT_KEY`), saved onc
 answered item, so a visit cut off by a kill or a flat battery resumes at the same item.
 Reports raised during the walk wait in the draft too: they cannot link to a visit that has
 no id yet.  :func:`finish_visit` turns the draft into the visit and its reports (each linked
-to the visit) and removes the draft.
+to the visit) and removes the draft, all in one write of the store (``store.batch()``).
 """
 
 from __future__ import annotations
@@ -89,18 +89,21 @@ class FinishedVisit:
 
 
 def finish_visit(store: Store, draft: dict, template: dict, now: str) -> FinishedVisit:
-    """Save the visit and the reports raised during it, and remove the draft.
+    """Save the visit and the reports raised during it, and remove the draft — in ONE write.
 
-    Raises :class:`gridterm.core.model.ValidationError` when the visit itself is refused;
-    then nothing is written and the draft stays.  ``now``: the time to record when the
-    draft does not say when the visit started.
+    One write, so a kill at any instant leaves either the draft (resuming finishes it) or
+    the visit with its reports and no draft: never both, which would save the visit twice
+    on resuming, and never neither.  Raises :class:`gridterm.core.model.ValidationError`
+    when the visit itself is refused; then nothing is written and the draft stays.
+    ``now``: the time to record when the draft does not say when the visit started.
     """
-    visit = store.create("visit", visit_data(draft, template, now))
-    finished = FinishedVisit(visit)
-    for body in raised_reports(draft, visit["id"]):
-        try:
-            finished.reports.append(store.create("report", body))
-        except model.ValidationError as exc:
-            finished.refused.append(str(exc))
-    drop_draft(store)
+    with store.batch():
+        visit = store.create("visit", visit_data(draft, template, now))
+        finished = FinishedVisit(visit)
+        for body in raised_reports(draft, visit["id"]):
+            try:
+                finished.reports.append(store.create("report", body))
+            except model.ValidationError as exc:  # refused before it was written
+                finished.refused.append(str(exc))
+        drop_draft(store)
     return finished
