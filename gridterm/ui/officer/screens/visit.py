@@ -29,27 +29,10 @@ from gridterm.core.households import (
     household_label,
 )
 from gridterm.core.i18n import t
-from gridterm.core.usecases.visits import (
-    DRAFT_KEY,
-    drop_draft,
-    keep_draft,
-    load_draft,
-    new_draft,
-)
+from gridterm.core.usecases.visits import drop_draft, keep_draft, load_draft, new_draft
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.visit_kit import ConfirmScreen, now_iso
-from gridterm.ui.officer.screens.visit_summary import receipt_offers
 from gridterm.ui.officer.screens.visit_walk import VisitWalkScreen, digit_bindings
-
-# Where the app, the screenshots and older callers find the visit's parts.
-__all__ = [
-    "DRAFT_KEY",
-    "VisitStartScreen",
-    "VisitWalkScreen",
-    "load_draft",
-    "offer_resume",
-    "receipt_offers",
-]
 
 PICKER_ROWS = 200  # more than a grid holds; typing narrows it
 
