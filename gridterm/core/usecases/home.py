@@ -163,5 +163,5 @@ def summarize(store, today: date) -> HomeSummary:
 
 
 def newest_feedback_time(records: list[dict]) -> str | None:
-    times = [r.get("status_at") for r in records if r.get("status_at")]
+    times: list[str] = [r["status_at"] for r in records if r.get("status_at")]
     return max(times) if times else None
