@@ -11,6 +11,7 @@ from datetime import date
 
 from gridterm.core.households import household_tags
 from gridterm.core.model import is_closed, visit_due, vocab
+from gridterm.core.usecases.cases import follow_up_due, pending_follow_ups
 
 
 @dataclass
@@ -120,15 +121,10 @@ def summarize(store, today: date) -> HomeSummary:
                 1 for s in data.get("sessions") or [] if s.get("date") == today_s
             )
             if not is_closed(record):
-                pending = sorted(
-                    f["due"]
-                    for f in data.get("follow_ups") or []
-                    if f.get("due") and not f.get("done_at")
-                )
+                pending = pending_follow_ups(data)
                 nxt = pending[0] if pending else None
-                is_due = nxt is not None and nxt <= today_s
                 out.follow_ups_due += sum(1 for d in pending if d <= today_s)
-                out.cases.append(CaseDue(record, nxt, is_due))
+                out.cases.append(CaseDue(record, nxt, follow_up_due(data, today_s)))
         if record.get("status_at"):
             hot_feedback[record["id"]] = record
             remembered[record["id"]] = record["status_at"]
@@ -167,5 +163,5 @@ def summarize(store, today: date) -> HomeSummary:
 
 
 def newest_feedback_time(records: list[dict]) -> str | None:
-    times = [r.get("status_at") for r in records if r.get("status_at")]
+    times: list[str] = [r["status_at"] for r in records if r.get("status_at")]
     return max(times) if times else None

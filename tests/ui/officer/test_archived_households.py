@@ -1,7 +1,7 @@
 """A household stays the officer's after it synced and left the hot file for the archive."""
 
+from gridterm.core.households import all_households
 from gridterm.core.store import Store
-from gridterm.ui.officer.screens.visit import all_households
 
 
 def test_the_visit_picker_offers_synced_households(tmp_path):

@@ -218,8 +218,8 @@ MY_SCREENS = ("visit", "cases", "case", "report", "roster")
 def test_my_screens_are_registered_and_every_key_is_named_in_both_languages():
     import gridterm.ui.officer.screens.case_form as case_form
     import gridterm.ui.officer.screens.roster as roster
-    import gridterm.ui.officer.screens.visit as visit
     import gridterm.ui.officer.screens.visit_kit as kit
+    import gridterm.ui.officer.screens.visit_walk as visit
 
     names = {entry[0]: entry for entry in SCREEN_REGISTRY}
     classes = [load_screen_class(name) for name in MY_SCREENS]

@@ -18,8 +18,10 @@ from gridterm.core.store import Store
 from gridterm.ui.officer.app import GridtermApp
 from gridterm.ui.officer.screens.receipt import ReceiptScreen
 from gridterm.ui.officer.screens.report import ReportFormScreen
-from gridterm.ui.officer.screens.visit import VisitStartScreen, VisitWalkScreen, receipt_offers
+from gridterm.ui.officer.screens.visit import VisitStartScreen
 from gridterm.ui.officer.screens.visit_kit import ConfirmScreen
+from gridterm.ui.officer.screens.visit_summary import receipt_offers
+from gridterm.ui.officer.screens.visit_walk import VisitWalkScreen
 from tests.ui.officer.keys import press
 from tests.ui.officer.test_visit import add_household, plain_answer
 

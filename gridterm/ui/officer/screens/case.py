@@ -7,8 +7,6 @@ agreement, follow-ups — and each letter key opens the form for one part of it
 
 from __future__ import annotations
 
-import copy
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,34 +15,21 @@ from textual.widgets import DataTable, Static
 
 from gridterm.core import model
 from gridterm.core.i18n import t
+from gridterm.core.usecases import cases as case_rules
+from gridterm.core.usecases.cases import FILTERS, case_matches
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.visit_kit import (
     ConfirmScreen,
     changed,
-    is_due,
     now_iso,
     today_iso,
 )
 
-FILTERS = ("open", "due", "closed", "all")
-
-
-def follow_up_due(data: dict, today: str) -> bool:
-    return any(
-        is_due(f.get("due"), today) and not f.get("done_at") for f in data.get("follow_ups") or []
-    )
-
-
-def case_matches(record: dict, which: str, today: str) -> bool:
-    data = record.get("data") or {}
-    closed = bool(data.get("closed_at"))
-    if which == "open":
-        return not closed
-    if which == "closed":
-        return closed
-    if which == "due":
-        return follow_up_due(data, today)
-    return True
+STATE_KEYS = {
+    "closed": "wf.case.state.closed",
+    "due": "wf.case.state.due",
+    "open": "wf.case.state.open",
+}
 
 
 def case_title(data: dict) -> str:
@@ -53,14 +38,11 @@ def case_title(data: dict) -> str:
     return f"{model.label('dispute_type', data.get('dispute_type', ''))}: {shown}"
 
 
-def case_state(data: dict, today: str) -> str:
-    if data.get("closed_at"):
-        return t("wf.case.state.closed")
-    if follow_up_due(data, today):
-        return t("wf.case.state.due")
-    if data.get("outcome"):
-        return model.label("outcome", data["outcome"])
-    return t("wf.case.state.open")
+def case_state(record: dict, today: str) -> str:
+    state = case_rules.case_state(record, today)
+    if state == "has_outcome":
+        return model.label("outcome", record["data"]["outcome"])
+    return t(STATE_KEYS[state])
 
 
 class CaseListScreen(GridScreen):
@@ -109,7 +91,7 @@ class CaseListScreen(GridScreen):
             table.add_row(
                 (record.get("created_at") or "")[:10],
                 major + case_title(data),
-                case_state(data, today),
+                case_state(record, today),
                 key=record["id"],
             )
         counts = {w: 0 for w in FILTERS}
@@ -281,14 +263,11 @@ class CaseScreen(GridScreen):
         if action == "record_follow_up":
             return self.next_follow_up() is not None or bool(self.data.get("outcome"))
         if action == "close_case":
-            return not self.data.get("closed_at")
+            return not model.is_closed(self.record)
         return True
 
     def next_follow_up(self) -> int | None:
-        for n, entry in enumerate(self.data.get("follow_ups") or []):
-            if not entry.get("done_at"):
-                return n
-        return None
+        return case_rules.next_follow_up(self.data)
 
     def _after(self, _result: object = None) -> None:
         self.refresh_data()
@@ -320,10 +299,9 @@ class CaseScreen(GridScreen):
         index = self.next_follow_up()
         if index is None:
             # A follow-up made without one scheduled: schedule it for today, then record it.
-            data = copy.deepcopy(self.data)
-            data["follow_ups"] = [*(data.get("follow_ups") or []), {"due": today_iso(self.app)}]
-            self.record = self.app.store.update(self.case_id, data=data)
-            index = len(data["follow_ups"]) - 1
+            self.record, index = case_rules.schedule_follow_up(
+                self.app.store, self.case_id, self.data, today_iso(self.app)
+            )
         self.app.push_screen(FollowUpFormScreen(self.case_id, index), self._after)
 
     def action_add_mediator(self) -> None:
@@ -334,13 +312,8 @@ class CaseScreen(GridScreen):
         def picked(person: dict | None) -> None:
             if not person:
                 return
-            data = copy.deepcopy(self.data)
-            entry = {"id": person["id"], "name": person["name"]}
-            if person.get("standing"):
-                entry["standing"] = person["standing"]
-            data["mediators"] = [*(data.get("mediators") or []), entry]
             try:
-                record = self.app.store.update(self.case_id, data=data)
+                record = case_rules.add_mediator(self.app.store, self.case_id, self.data, person)
             except model.ValidationError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -389,9 +362,9 @@ class CaseScreen(GridScreen):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            data = copy.deepcopy(self.data)
-            data["closed_at"] = now_iso(self.app)
-            record = self.app.store.update(self.case_id, data=data)
+            record = case_rules.close_case(
+                self.app.store, self.case_id, self.data, now_iso(self.app)
+            )
             changed(self.app, record["id"])
             self.notify(t("wf.case.closed"))
             self._after()

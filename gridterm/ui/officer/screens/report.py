@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from textual.widgets import Input
+
 from gridterm.core import model
+from gridterm.core.households import find_household, household_data, household_place
 from gridterm.core.i18n import t
 from gridterm.ui.officer.screens.visit_kit import (
     Field,
@@ -76,14 +79,10 @@ class ReportFormScreen(FormScreen):
 
     def _fill_from_household(self, household_id: str) -> None:
         """A report raised from a household: its address is the place, its head raised it."""
-        from gridterm.ui.officer.screens.visit import find_household, household_place
-
         household = find_household(self.app.store, household_id)
         if household is None:
             return
-        data = household.get("data") or household
-        from textual.widgets import Input
-
+        data = household_data(household)
         self.query_one("#f-place", Input).value = household_place(household)
         raised_by = self.query_one("#f-raised_by", Input)
         if not raised_by.value and data.get("head"):

@@ -42,11 +42,6 @@ def today_iso(app: Any) -> str:
     return app_now(app).date().isoformat()
 
 
-def is_due(day: str | None, today: str) -> bool:
-    """``day`` (YYYY-MM-DD…) is today or before."""
-    return bool(day) and str(day)[:10] <= today
-
-
 def changed(app: Any, record_id: str | None) -> None:
     """Tell the app's screens the store changed (the shell refreshes counts and lists)."""
     hook = getattr(app, "store_changed", None)
