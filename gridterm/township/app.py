@@ -1,9 +1,10 @@
 """The township service's app factory: ``create_app(db_url)``.
 
-Routers per area (``routers/``), one database session per request (``deps.py``), every error a
-JSON ``{"detail", "code"}`` with a 4xx status, request bodies bounded in size, and nothing of a
-record's contents in any log line (SQL parameters are hidden; unexpected errors are logged by
-type and path only).
+Routers per area (``api/``) over services that speak no HTTP (``services/``), one database
+session per request (``api/deps.py``), every error a JSON ``{"detail", "code"}`` with a 4xx
+status (a service's typed error answered as ``api/errors.py`` maps it), request bodies bounded
+in size, and nothing of a record's contents in any log line (SQL parameters are hidden;
+unexpected errors are logged by type and path only).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gridterm import __version__
 from gridterm.core.i18n import t
 from gridterm.township import db
-from gridterm.township.api.errors import ApiError, request_language
+from gridterm.township.api.errors import ApiError, from_service, request_language
 from gridterm.township.api.ratelimit import TokenBucket
+from gridterm.township.services.errors import ServiceError
 
 log = logging.getLogger("gridterm.township")
 
@@ -141,6 +143,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
         return _error(exc.status, exc.code, exc.message(_lang(request)), exc.headers)
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(request: Request, exc: ServiceError):
+        lang = _lang(request)
+        error = from_service(exc, lang)
+        return _error(error.status, error.code, error.message(lang), error.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):

@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 
 from gridterm import cli
-from gridterm.township.api import staff as staff_router
 from gridterm.township.services import export
 from tests.township._staff import case, household, make_township, report, visit
 
@@ -104,7 +103,7 @@ def test_since_and_kind_filters(township):
 
 def test_export_pages_through_the_database(township, monkeypatch):
     """Tiny pages: every record comes out exactly once across page boundaries."""
-    monkeypatch.setattr(staff_router, "EXPORT_PAGE", 2)
+    monkeypatch.setattr(export, "EXPORT_PAGE", 2)
     more = [report(township.device, description=f"第{i}件") for i in range(5)]
     township.push(*more)
     r = township.staff.get(API, params={"format": "jsonl"})

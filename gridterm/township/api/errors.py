@@ -1,8 +1,11 @@
 """Errors the service answers with: always JSON ``{"detail": <sentence>, "code": <slug>}``.
 
-Raise :class:`ApiError` anywhere in a route or dependency::
+Services raise their own typed errors (:mod:`gridterm.township.services.errors`), which
+know no status; :func:`from_service` says which status answers each, and the app's exception
+handler applies it, so a route simply lets them through.  Raise :class:`ApiError` for what only
+the HTTP layer knows (a missing bearer token, a rate limit)::
 
-    raise ApiError(409, "invalid_transition", "service.error.invalid_transition", reason=...)
+    raise ApiError(429, "rate_limited", "service.error.enroll_rate_limited", headers=...)
 
 ``detail`` is the catalog message in the caller's language (``Accept-Language``; zh_CN or en).
 Pass ``detail=`` instead of a key for a sentence made elsewhere (e.g. a GridtermError's).
@@ -16,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gridterm.core.i18n import get_language, normalize, t
+from gridterm.township.services import errors as service
 
 
 class ErrorOut(BaseModel):
@@ -63,3 +67,32 @@ def request_language(accept_language: str | None) -> str:
             if code:
                 return code
     return get_language()
+
+
+# The status that answers each service error.
+_STATUS: dict[type[service.ServiceError], int] = {
+    service.InvalidInput: 422,
+    service.NotFound: 404,
+    service.BadCursor: 400,
+    service.Busy: 409,
+    service.CursorExpired: 410,
+    service.IdempotencyKeyReused: 422,
+    service.EnrollmentRefused: 403,
+    service.TokenRefused: 401,
+    service.TransitionRefused: 409,
+}
+# A transition refused for what the request left out or named wrong is 422, not 409.
+_TRANSITION_STATUS = {"reason_required": 422, "unknown_status": 422}
+
+
+def from_service(error: service.ServiceError, lang: str) -> ApiError:
+    """The answer to a service error: its status, its code, its sentence in ``lang``."""
+    status = next((s for cls, s in _STATUS.items() if isinstance(error, cls)), 422)
+    if isinstance(error, service.TransitionRefused):
+        status = _TRANSITION_STATUS.get(error.code, status)
+    headers = None
+    if isinstance(error, service.Busy):
+        headers = {"Retry-After": "1"}
+    elif isinstance(error, service.TokenRefused) and error.code == "token_invalid":
+        headers = {"WWW-Authenticate": "Bearer"}
+    return ApiError(status, error.code, detail=error.message(lang), headers=headers)

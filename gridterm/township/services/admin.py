@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from gridterm.core.errors import GridtermError
 from gridterm.township import db
-from gridterm.township.api.deps import new_token, token_hash
+from gridterm.township.services.enrollment import code_hash, new_code, normalize_code
+from gridterm.township.services.tokens import new_token, token_hash
 
 NAME_MAX = 200
 
@@ -117,8 +118,6 @@ def issue_code(
 ) -> tuple[str, db.EnrollmentCode]:
     """A one-time enrollment code for ``officer``: returns (``XXXX-XXXX``, its row).  Only the
     code's hash is stored."""
-    from gridterm.township.api.sync import code_hash, new_code, normalize_code
-
     target = find_officer(session, officer)
     code = new_code()
     row = db.EnrollmentCode(
