@@ -147,7 +147,7 @@ class LiveService:
             return code
 
     def expire_code(self, code: str) -> None:
-        from gridterm.township.api.sync import code_hash, normalize_code
+        from gridterm.township.services.enrollment import code_hash, normalize_code
 
         with self.admin_session() as s:
             row = (
