@@ -22,7 +22,9 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
+from gridterm.core.errors import GridtermError
 from gridterm.core.i18n import get_language, set_language, t
 from gridterm.ui.kit.messages import StoreChanged
 from gridterm.ui.officer.palette import GridtermCommands
@@ -152,7 +154,7 @@ class GridtermApp(App[int]):
         # A visit cut off by a kill or a flat battery: offer to carry on where it stopped.
         self.call_after_refresh(_offer_visit_resume, self)
 
-    @work(thread=True, group="sync-import")
+    @work(thread=True, group="sync-import", exit_on_error=False)
     def _load_sync_worker(self) -> None:
         # The sync client brings httpx (~0.4 s to import on a slow machine): import it off the
         # UI thread so the first screen does not wait for it.
@@ -202,6 +204,20 @@ class GridtermApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's own commands are in English only; ours come from GridtermCommands.
         return ()
+
+    # -- worker failures ---------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and not event.worker.is_cancelled:
+            self.worker_failed(event.worker.error)
+
+    def worker_failed(self, error: BaseException | None) -> None:
+        """A worker failed (every worker runs with ``exit_on_error=False``): say what went
+        wrong, in the user's language, and carry on."""
+        if isinstance(error, GridtermError):
+            message = str(error)
+        else:
+            message = t("kit.error.unexpected", detail=f"{type(error).__name__}: {error}")
+        self.notify(message, severity="error", timeout=8)
 
     # -- store changes -----------------------------------------------------------------------
     def store_changed(self, record_id: str | None = None) -> None:

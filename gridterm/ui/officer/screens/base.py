@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from gridterm.ui.kit.messages import StoreChanged
 from gridterm.ui.kit.footer import AppFooter
@@ -37,6 +38,12 @@ class GridScreen(Screen):
     def _store_changed(self, event: StoreChanged) -> None:
         self.query_one(AppHeader).refresh_status()
         self.refresh_data()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker.StateChanged does not bubble: hand a failure to the app, which says it.
+        # (Textual calls this as well as a subclass's own handler of the same name.)
+        if event.state == WorkerState.ERROR and not event.worker.is_cancelled:
+            self.app.worker_failed(event.worker.error)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.refresh_data()

@@ -44,7 +44,7 @@ class FeedbackScreen(GridScreen):
     def refresh_data(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="feedback-load")
+    @work(thread=True, exclusive=True, group="feedback-load", exit_on_error=False)
     def load(self) -> None:
         found = [r for r in self.app.store.query(archived=True) if r.get("status_at")]
         found.sort(key=lambda r: (r.get("status_at", ""), r.get("seq") or 0), reverse=True)

@@ -74,7 +74,7 @@ class HomeScreen(GridScreen):
         # After the frame is drawn: the header and menu show at once, the lists follow.
         self.call_after_refresh(self.load)
 
-    @work(thread=True, exclusive=True, group="home-load")
+    @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
         found = summarize(self.app.store, self.app.now().date())
         self.app.call_from_thread(self.show, found)

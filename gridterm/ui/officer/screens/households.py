@@ -54,7 +54,7 @@ class HouseholdsScreen(GridScreen):
     def refresh_data(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="households-load")
+    @work(thread=True, exclusive=True, group="households-load", exit_on_error=False)
     def load(self) -> None:
         records = load_households(self.app.store)
         index = HouseholdIndex(list(records.values()))
@@ -189,7 +189,7 @@ class HouseholdDetailScreen(GridScreen):
             )
         self.load_history()
 
-    @work(thread=True, exclusive=True, group="household-history")
+    @work(thread=True, exclusive=True, group="household-history", exit_on_error=False)
     def load_history(self) -> None:
         rows = household_history(self.app.store, self.record)
         self.app.call_from_thread(self._show_history, rows)

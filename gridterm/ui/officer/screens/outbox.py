@@ -55,7 +55,7 @@ class OutboxScreen(GridScreen):
         self.query_one("#ob-notice", Static).update(notice)
         self.load()
 
-    @work(thread=True, exclusive=True, group="outbox-load")
+    @work(thread=True, exclusive=True, group="outbox-load", exit_on_error=False)
     def load(self) -> None:
         store = self.app.store
         outbox = store.outbox()
