@@ -1,16 +1,14 @@
 """The grid officer's Textual app: the shell every screen plugs into.
 
-Screens are registered in ``SCREEN_REGISTRY`` below (name, "module:Class", key on Home,
-catalog key of its label) and imported only when first opened, so start-up pays only for
-Home.  Any screen opens another with ``self.app.action_open(name, **kwargs)``; the palette
+Screens are listed in ``gridterm.ui.officer.registry`` (plain data: name, "module:Class",
+key on Home, catalog key of its label) and imported only when first opened, so start-up
+pays only for Home.  Any screen opens another with ``self.app.action_open(name, **kwargs)``; the palette
 (ctrl+p) offers every registered screen and every key of the current screen by name.
 See docs/tui.md, "Adding a screen".
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -28,73 +26,12 @@ from gridterm.core.errors import GridtermError
 from gridterm.core.i18n import get_language, set_language, t
 from gridterm.ui.kit.messages import StoreChanged
 from gridterm.ui.officer.palette import GridtermCommands
+from gridterm.ui.officer.registry import load_screen_class, screen_available
 
 if TYPE_CHECKING:
     import argparse
 
     from gridterm.core.store import Store
-
-# (name, "module:Class", key on Home or None, catalog key of the label).  Other parts add
-# their screens here, one line each; the class is imported the first time it is opened.
-SCREEN_REGISTRY: list[tuple[str, str, str | None, str]] = [
-    ("home", "gridterm.ui.officer.screens.home:HomeScreen", None, "tui.screen.home"),
-    (
-        "households",
-        "gridterm.ui.officer.screens.households:HouseholdsScreen",
-        "h",
-        "tui.screen.households",
-    ),
-    (
-        "household",
-        "gridterm.ui.officer.screens.households:HouseholdDetailScreen",
-        None,
-        "tui.screen.household",
-    ),
-    (
-        "household_form",
-        "gridterm.ui.officer.screens.household_form:HouseholdFormScreen",
-        None,
-        "tui.screen.household_form",
-    ),
-    ("outbox", "gridterm.ui.officer.screens.outbox:OutboxScreen", "o", "tui.screen.outbox"),
-    ("feedback", "gridterm.ui.officer.screens.feedback:FeedbackScreen", "f", "tui.screen.feedback"),
-    ("settings", "gridterm.ui.officer.screens.settings:SettingsScreen", "s", "tui.screen.settings"),
-    ("visit", "gridterm.ui.officer.screens.visit:VisitStartScreen", "v", "wf.screen.visit"),
-    ("cases", "gridterm.ui.officer.screens.case:CaseListScreen", "c", "wf.screen.cases"),
-    ("case", "gridterm.ui.officer.screens.case:CaseScreen", None, "wf.screen.case"),
-    ("report", "gridterm.ui.officer.screens.report:ReportFormScreen", "r", "wf.screen.report"),
-    ("roster", "gridterm.ui.officer.screens.roster:RosterScreen", "m", "wf.screen.roster"),
-    (
-        "visit_detail",
-        "gridterm.ui.officer.screens.record_detail:VisitDetailScreen",
-        None,
-        "records.screen.visit",
-    ),
-]
-
-
-def registry_entry(name: str) -> tuple[str, str, str | None, str] | None:
-    for entry in SCREEN_REGISTRY:
-        if entry[0] == name:
-            return entry
-    return None
-
-
-def load_screen_class(name: str) -> type[Screen]:
-    entry = registry_entry(name)
-    if entry is None:
-        raise KeyError(name)
-    module_name, _, class_name = entry[1].partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
-
-
-def screen_available(name: str) -> bool:
-    """True when ``name`` is registered and its module is installed (another part may not be)."""
-    entry = registry_entry(name)
-    if entry is None:
-        return False
-    return importlib.util.find_spec(entry[1].partition(":")[0]) is not None
-
 
 def _offer_visit_resume(app: App) -> None:
     from gridterm.ui.officer.screens.visit import offer_resume

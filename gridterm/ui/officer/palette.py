@@ -12,6 +12,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from gridterm.core.i18n import has, t
+from gridterm.ui.officer.registry import SCREEN_REGISTRY, screen_available
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -56,8 +57,6 @@ class KeyCommands(Provider):
 
 class GridtermCommands(KeyCommands):
     def _commands(self) -> Iterator[Command]:
-        from gridterm.ui.officer.app import SCREEN_REGISTRY, screen_available
-
         app = self.app
         seen: set[str] = set()
         yield from self._key_commands(seen)

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from gridterm.ui.officer.app import SCREEN_REGISTRY, screen_available
+from gridterm.ui.officer.registry import SCREEN_REGISTRY, screen_available
 from gridterm.core.usecases.home import HomeSummary, summarize
 from gridterm.core.households import household_tags
 from gridterm.core.i18n import t

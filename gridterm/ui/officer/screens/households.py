@@ -10,8 +10,9 @@ from textual.widgets import DataTable, Input, Static
 
 from gridterm.core.households import HouseholdIndex, household_tags
 from gridterm.core.i18n import t
-from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.core.record_text import address, kind_label, status_label, summary, tags_text
+from gridterm.ui.officer.registry import screen_available
+from gridterm.ui.officer.screens.base import GridScreen
 
 SHOWN = 25  # rows drawn per keystroke (a screen's worth); the count says how many matched
 
@@ -151,8 +152,6 @@ class HouseholdDetailScreen(GridScreen):
             yield Static("", id="hd-history-empty", classes="hint", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from gridterm.ui.officer.app import screen_available
-
         if action == "visit":
             return screen_available("visit")
         if action == "report":
