@@ -1,37 +1,40 @@
 """The grid officer's Textual app: the shell every screen plugs into.
 
-Screens are listed in ``gridterm.ui.officer.registry`` (plain data: name, "module:Class",
-key on Home, catalog key of its label) and imported only when first opened, so start-up
-pays only for Home.  Any screen opens another with ``self.app.action_open(name, **kwargs)``; the palette
-(ctrl+p) offers every registered screen and every key of the current screen by name.
+Screens are listed in ``gridterm.ui.officer.registry`` (plain data) and imported only when
+first opened, so start-up pays only for Home.  Any screen opens another with
+``self.app.action_open(name, **kwargs)``; the palette (ctrl+p) offers every registered screen
+and every key of the current screen by name.  What both apps share (clock, back, palette,
+the header's status line, failed workers said as notifications) is ``gridterm.ui.kit.shell``.
 See docs/tui.md, "Adding a screen".
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
-from gridterm.core.errors import GridtermError
 from gridterm.core.i18n import get_language, set_language, t
-from gridterm.ui.kit.messages import StoreChanged
+from gridterm.ui.kit.messages import StoreChanged, SyncStateChanged
+from gridterm.ui.kit.shell import ShellApp
+from gridterm.ui.kit.times import local_now, short_time
 from gridterm.ui.officer.palette import GridtermCommands
 from gridterm.ui.officer.registry import load_screen_class, screen_available
+from gridterm.ui.officer.widgets.sync_status import status_text
 
 if TYPE_CHECKING:
     import argparse
 
     from gridterm.core.store import Store
+
 
 def _offer_visit_resume(app: App) -> None:
     from gridterm.ui.officer.screens.visit import offer_resume
@@ -39,18 +42,14 @@ def _offer_visit_resume(app: App) -> None:
     offer_resume(app)
 
 
-def local_now() -> datetime:
-    return datetime.now().astimezone()
-
-
-class GridtermApp(App[int]):
+class GridtermApp(ShellApp):
     """The officer's app.  ``store`` is an open ``gridterm.core.store.Store``."""
 
     # Absolute, so that subclasses elsewhere (tests, screenshots) find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "gridterm"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     COMMANDS = {GridtermCommands}
+    PALETTE_PLACEHOLDER = "tui.palette.placeholder"
     # Descriptions are catalog keys; the footer and the palette translate them.
     BINDINGS = [
         Binding("ctrl+q", "quit", "tui.key.quit", id="quit", priority=True, show=False),
@@ -59,6 +58,10 @@ class GridtermApp(App[int]):
         Binding("ctrl+y", "sync_now", "sync.status.sync_now", id="sync_now"),
     ]
 
+    #: the background sync's state, owned here: "offline" | "syncing" | "synced" | "error",
+    #: or None before the first pass.  The sync worker changes it with a SyncStateChanged.
+    sync_state: var[str | None] = var(None, init=False, always_update=True)
+
     def __init__(
         self,
         store: Store,
@@ -66,25 +69,27 @@ class GridtermApp(App[int]):
         data_dir: Path | None = None,
         clock: Callable[[], datetime] = local_now,
     ) -> None:
-        super().__init__()
+        super().__init__(clock=clock)
         self.store = store
         self.data_dir = Path(data_dir) if data_dir else None
-        self.clock = clock
-        self.theme = "textual-dark"
+        self.sync_worker: Any = None  # gridterm.ui.officer.sync_worker.SyncWorker, once started
 
     # -- what screens read -------------------------------------------------------------------
     @property
     def enrollment(self) -> dict | None:
         return self.store.meta_get("enrollment") or None
 
-    def now(self) -> datetime:
-        return self.clock()
+    def header_status(self) -> str:
+        """The outbox depth, and the sync state (or the last good sync before the first pass)."""
+        last_ok = self.store.meta_get("last_sync_ok")
+        if self.sync_state:
+            sync_text = status_text(self.sync_state, last_ok, self.now())
+        else:
+            last = short_time(last_ok, self.now())
+            sync_text = t("tui.header.synced", time=last) if last else t("tui.header.never")
+        return t("tui.header.outbox", count=len(self.store.outbox())) + " · " + sync_text
 
-    # -- background sync (gridterm/ui/officer/sync_worker.py, docs/sync.md) -----------------------------
-    sync_state: str | None = None  # "offline" | "syncing" | "synced" | "error" | None
-    sync_text: str | None = None  # what the header shows in place of the last-sync time
-    sync_worker: Any = None
-
+    # -- background sync (gridterm/ui/officer/sync_worker.py, docs/sync.md) ------------------
     def on_mount(self) -> None:
         # Sync starts just after the first screen is up, not before it.
         self.set_timer(1.0, self._load_sync_worker)
@@ -102,6 +107,12 @@ class GridtermApp(App[int]):
     def _start_sync_worker(self, worker_class: type) -> None:
         self.sync_worker = worker_class(self)
         self.sync_worker.start()
+
+    def on_sync_state_changed(self, message: SyncStateChanged) -> None:
+        self.sync_state = message.state
+
+    def watch_sync_state(self) -> None:
+        self.refresh_status_line()
 
     def action_sync_now(self) -> None:
         """ctrl+y: sync now, without waiting for the background schedule."""
@@ -124,41 +135,10 @@ class GridtermApp(App[int]):
             return
         self.push_screen(load_screen_class(name)(**kwargs))
 
-    def action_back(self) -> None:
-        if len(self.screen_stack) > 1:
-            self.pop_screen()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Nothing to go back to on Home: hide the key there.
-        return not (action == "back" and len(self.screen_stack) <= 1)
-
-    def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(id="--command-palette", placeholder=t("tui.palette.placeholder"))
-            )
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # Textual's own commands are in English only; ours come from GridtermCommands.
-        return ()
-
-    # -- worker failures ---------------------------------------------------------------------
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and not event.worker.is_cancelled:
-            self.worker_failed(event.worker.error)
-
-    def worker_failed(self, error: BaseException | None) -> None:
-        """A worker failed (every worker runs with ``exit_on_error=False``): say what went
-        wrong, in the user's language, and carry on."""
-        if isinstance(error, GridtermError):
-            message = str(error)
-        else:
-            message = t("kit.error.unexpected", detail=f"{type(error).__name__}: {error}")
-        self.notify(message, severity="error", timeout=8)
-
     # -- store changes -----------------------------------------------------------------------
     def store_changed(self, record_id: str | None = None) -> None:
         """Tell every screen the store changed (after a save), so counts and lists refresh."""
+        self.refresh_status_line()
         for screen in self.screen_stack:
             screen.post_message(StoreChanged(record_id))
 
@@ -167,6 +147,7 @@ class GridtermApp(App[int]):
         """Switch the language now: every screen is rebuilt from the catalogs."""
         set_language(lang)
         self.store.meta_set("language", get_language())
+        self.refresh_status_line()
         self.call_later(self._rebuild_screens)
 
     async def _rebuild_screens(self) -> None:

@@ -5,18 +5,19 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
-from gridterm.ui.kit.messages import StoreChanged
 from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
+from gridterm.ui.kit.messages import StoreChanged
+from gridterm.ui.kit.workers import ReportsWorkerFailures
 
 
-class GridScreen(Screen):
+class GridScreen(ReportsWorkerFailures, Screen):
     """Subclasses set ``TITLE_KEY`` (a catalog key) and implement ``compose_body()``.
 
     ``refresh_data()`` is called when mounted and whenever the store changes; override it
-    to reload what the screen shows.
+    to reload what the screen shows.  A worker the screen runs that fails is said by the app
+    (``ReportsWorkerFailures``); the header's status line is the app's (``header_status``).
     """
 
     TITLE_KEY = "tui.app.title"
@@ -36,14 +37,7 @@ class GridScreen(Screen):
 
     @on(StoreChanged)
     def _store_changed(self, event: StoreChanged) -> None:
-        self.query_one(AppHeader).refresh_status()
         self.refresh_data()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Worker.StateChanged does not bubble: hand a failure to the app, which says it.
-        # (Textual calls this as well as a subclass's own handler of the same name.)
-        if event.state == WorkerState.ERROR and not event.worker.is_cancelled:
-            self.app.worker_failed(event.worker.error)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.refresh_data()

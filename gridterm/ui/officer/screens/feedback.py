@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from gridterm.core.usecases.home import newest_feedback_time
 from gridterm.core.i18n import t
+from gridterm.core.record_text import kind_label, status_label, summary
+from gridterm.core.usecases.home import newest_feedback_time
+from gridterm.ui.kit.times import short_time
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.record_detail import open_record
-from gridterm.ui.kit.header import short_time
-from gridterm.core.record_text import kind_label, status_label, summary
 
 
 class FeedbackScreen(GridScreen):

@@ -11,11 +11,12 @@ from textual.widgets import DataTable, Static
 
 from gridterm.core.i18n import t
 from gridterm.core.model import ValidationError, codes, field_label, label, validate_field
-from gridterm.ui.officer.screens.base import GridScreen
-from gridterm.ui.kit.footer import AppFooter
-from gridterm.ui.kit.form import ConfirmScreen, Field, TagPicker
-from gridterm.ui.officer.registry import load_screen_class
 from gridterm.core.record_text import tags_text
+from gridterm.ui.kit.confirm import ConfirmScreen
+from gridterm.ui.kit.footer import AppFooter
+from gridterm.ui.kit.form import Field, TagPicker
+from gridterm.ui.officer.registry import load_screen_class
+from gridterm.ui.officer.screens.base import GridScreen
 
 HOUSEHOLD_FIELDS = ("village", "group", "number", "head", "phone", "notes")
 REQUIRED = {"village", "head"}

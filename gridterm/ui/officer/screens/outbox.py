@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from gridterm.core.i18n import t
+from gridterm.core.record_text import kind_label, summary
+from gridterm.ui.kit.times import short_time
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.record_detail import open_record
-from gridterm.ui.kit.header import short_time
-from gridterm.core.record_text import kind_label, summary
 
 SENT_SHOWN = 200  # newest sent records listed; the title gives the full count
 VIEWS = ("queued", "attention", "sent")

@@ -123,7 +123,7 @@ class ReceiptScreen(GridScreen):
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A failure is said by GridScreen's handler (the app names the problem).
+        # A failure is said by the app (GridScreen hands it over: kit.workers).
         worker = event.worker
         if event.state == WorkerState.SUCCESS and worker.name == "print":
             self.notify(t("receipts.screen.printed", dest=worker.result))
