@@ -182,7 +182,7 @@ class DetailScreen(ReportsWorkerFailures, Screen):
         self.load()
 
     def on_worker_state_changed(self, event) -> None:
-        super().on_worker_state_changed(event)
+        # The failure itself is said by ReportsWorkerFailures' handler (Textual calls both).
         # Gone (or moved to another township) before it could be shown: back to the list.
         if (
             event.worker.error is not None
