@@ -1,4 +1,7 @@
-"""Form fields with their validation message right under them, and a yes/no confirmation."""
+"""Form fields with their validation message right under them, and tags to tick.
+
+The yes/no question is ``gridterm.ui.kit.confirm.ConfirmScreen``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-
-from gridterm.core.i18n import t
 
 
 class Field(Vertical):
@@ -143,34 +143,3 @@ class TagPicker(OptionList):
     def _selected_by_enter(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.toggle(self.choices[event.option_index][0])
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question: ``y`` or enter says yes, ``n`` or escape says no."""
-
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 44; max-width: 100%; height: auto;
-        border: round $warning; background: $surface; padding: 0 1;
-    }
-    ConfirmScreen .hint { color: $text-muted; }
-    """
-    BINDINGS = [
-        Binding("y", "answer(True)", "tui.key.yes", id="confirm.yes"),
-        Binding("enter", "answer(True)", "tui.key.yes", id="confirm.enter", show=False),
-        Binding("n", "answer(False)", "tui.key.no", id="confirm.no"),
-        Binding("escape", "answer(False)", "tui.key.no", id="confirm.escape", show=False),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.question, markup=False)
-            yield Static(t("tui.confirm.hint"), classes="hint", markup=False)
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)

@@ -1,8 +1,12 @@
-"""One line at the top of every screen: where you are, the outbox depth, the last good sync."""
+"""One line at the top of every screen: the screen's title, and the app's status line.
+
+The status line is the app's to say (``ShellApp.header_status()``): the officer's outbox
+depth and sync state, the staff console's who-and-where.  The app keeps it in its
+``status_line`` reactive; every header watches that, so a change reaches the headers of
+every screen on the stack without anyone walking the stack.
+"""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -11,27 +15,8 @@ from textual.widgets import Static
 from gridterm.core.i18n import t
 
 
-def short_time(iso: str | None, now: datetime) -> str:
-    """ "08:30" today, "11-24 08:30" another day, "" for nothing."""
-    if not iso:
-        return ""
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
-        return ""
-    if when.tzinfo is not None and now.tzinfo is not None:
-        when = when.astimezone(now.tzinfo)
-    if when.date() == now.date():
-        return when.strftime("%H:%M")
-    return when.strftime("%m-%d %H:%M")
-
-
 class AppHeader(Horizontal):
-    """``title_key`` is the catalog key of the screen's title.
-
-    The sync worker (when there is one) sets ``app.sync_text`` and calls
-    ``app.store_changed()``; the header shows it in place of the last-sync time.
-    """
+    """``title_key`` is the catalog key of the screen's title."""
 
     DEFAULT_CSS = """
     AppHeader {
@@ -53,18 +38,14 @@ class AppHeader(Horizontal):
         yield Static("", id="hdr-status", markup=False)
 
     def on_mount(self) -> None:
-        self.refresh_status()
-
-    def refresh_status(self) -> None:
         app = self.app
-        store = getattr(app, "store", None)
-        if store is None:
-            return
-        depth = len(store.outbox())
-        sync_text = getattr(app, "sync_text", None)
-        if not sync_text:
-            last = short_time(store.meta_get("last_sync_ok"), app.now())
-            sync_text = t("tui.header.synced", time=last) if last else t("tui.header.never")
-        self.query_one("#hdr-status", Static).update(
-            t("tui.header.outbox", count=depth) + " · " + sync_text
-        )
+        refresh = getattr(app, "refresh_status_line", None)
+        if not callable(refresh):
+            return  # shown by an app that is not a ShellApp (a test's host): title only
+        # Fresh when it appears (what changed since the last announcement shows at once),
+        # then kept up to date by the app.
+        refresh()
+        self.watch(app, "status_line", self._show_status, init=True)
+
+    def _show_status(self, text: str) -> None:
+        self.query_one("#hdr-status", Static).update(text)

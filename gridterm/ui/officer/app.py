@@ -1,97 +1,39 @@
 """The grid officer's Textual app: the shell every screen plugs into.
 
-Screens are registered in ``SCREEN_REGISTRY`` below (name, "module:Class", key on Home,
-catalog key of its label) and imported only when first opened, so start-up pays only for
-Home.  Any screen opens another with ``self.app.action_open(name, **kwargs)``; the palette
-(ctrl+p) offers every registered screen and every key of the current screen by name.
+Screens are listed in ``gridterm.ui.officer.registry`` (plain data) and imported only when
+first opened, so start-up pays only for Home.  Any screen opens another with
+``self.app.action_open(name, **kwargs)``; the palette (ctrl+p) offers every registered screen
+and every key of the current screen by name.  What both apps share (clock, back, palette,
+the header's status line, failed workers said as notifications) is ``gridterm.ui.kit.shell``.
 See docs/tui.md, "Adding a screen".
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.reactive import var
 from textual.screen import Screen
 
 from gridterm.core.i18n import get_language, set_language, t
-from gridterm.ui.kit.messages import StoreChanged
+from gridterm.ui.kit.messages import StoreChanged, SyncStateChanged
+from gridterm.ui.kit.shell import ShellApp
+from gridterm.ui.kit.times import local_now, short_time
 from gridterm.ui.officer.palette import GridtermCommands
+from gridterm.ui.officer.registry import load_screen_class, screen_available
+from gridterm.ui.officer.widgets.sync_status import status_text
 
 if TYPE_CHECKING:
     import argparse
 
     from gridterm.core.store import Store
-
-# (name, "module:Class", key on Home or None, catalog key of the label).  Other parts add
-# their screens here, one line each; the class is imported the first time it is opened.
-SCREEN_REGISTRY: list[tuple[str, str, str | None, str]] = [
-    ("home", "gridterm.ui.officer.screens.home:HomeScreen", None, "tui.screen.home"),
-    (
-        "households",
-        "gridterm.ui.officer.screens.households:HouseholdsScreen",
-        "h",
-        "tui.screen.households",
-    ),
-    (
-        "household",
-        "gridterm.ui.officer.screens.households:HouseholdDetailScreen",
-        None,
-        "tui.screen.household",
-    ),
-    (
-        "household_form",
-        "gridterm.ui.officer.screens.household_form:HouseholdFormScreen",
-        None,
-        "tui.screen.household_form",
-    ),
-    ("outbox", "gridterm.ui.officer.screens.outbox:OutboxScreen", "o", "tui.screen.outbox"),
-    ("feedback", "gridterm.ui.officer.screens.feedback:FeedbackScreen", "f", "tui.screen.feedback"),
-    ("settings", "gridterm.ui.officer.screens.settings:SettingsScreen", "s", "tui.screen.settings"),
-    ("visit", "gridterm.ui.officer.screens.visit:VisitStartScreen", "v", "wf.screen.visit"),
-    ("cases", "gridterm.ui.officer.screens.case:CaseListScreen", "c", "wf.screen.cases"),
-    ("case", "gridterm.ui.officer.screens.case:CaseScreen", None, "wf.screen.case"),
-    ("report", "gridterm.ui.officer.screens.report:ReportFormScreen", "r", "wf.screen.report"),
-    ("roster", "gridterm.ui.officer.screens.roster:RosterScreen", "m", "wf.screen.roster"),
-    (
-        "visit_detail",
-        "gridterm.ui.officer.screens.record_detail:VisitDetailScreen",
-        None,
-        "records.screen.visit",
-    ),
-]
-
-
-def registry_entry(name: str) -> tuple[str, str, str | None, str] | None:
-    for entry in SCREEN_REGISTRY:
-        if entry[0] == name:
-            return entry
-    return None
-
-
-def load_screen_class(name: str) -> type[Screen]:
-    entry = registry_entry(name)
-    if entry is None:
-        raise KeyError(name)
-    module_name, _, class_name = entry[1].partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
-
-
-def screen_available(name: str) -> bool:
-    """True when ``name`` is registered and its module is installed (another part may not be)."""
-    entry = registry_entry(name)
-    if entry is None:
-        return False
-    return importlib.util.find_spec(entry[1].partition(":")[0]) is not None
 
 
 def _offer_visit_resume(app: App) -> None:
@@ -100,18 +42,14 @@ def _offer_visit_resume(app: App) -> None:
     offer_resume(app)
 
 
-def local_now() -> datetime:
-    return datetime.now().astimezone()
-
-
-class GridtermApp(App[int]):
+class GridtermApp(ShellApp):
     """The officer's app.  ``store`` is an open ``gridterm.core.store.Store``."""
 
     # Absolute, so that subclasses elsewhere (tests, screenshots) find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "gridterm"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     COMMANDS = {GridtermCommands}
+    PALETTE_PLACEHOLDER = "tui.palette.placeholder"
     # Descriptions are catalog keys; the footer and the palette translate them.
     BINDINGS = [
         Binding("ctrl+q", "quit", "tui.key.quit", id="quit", priority=True, show=False),
@@ -120,6 +58,10 @@ class GridtermApp(App[int]):
         Binding("ctrl+y", "sync_now", "sync.status.sync_now", id="sync_now"),
     ]
 
+    #: the background sync's state, owned here: "offline" | "syncing" | "synced" | "error",
+    #: or None before the first pass.  The sync worker changes it with a SyncStateChanged.
+    sync_state: var[str | None] = var(None, init=False, always_update=True)
+
     def __init__(
         self,
         store: Store,
@@ -127,32 +69,34 @@ class GridtermApp(App[int]):
         data_dir: Path | None = None,
         clock: Callable[[], datetime] = local_now,
     ) -> None:
-        super().__init__()
+        super().__init__(clock=clock)
         self.store = store
         self.data_dir = Path(data_dir) if data_dir else None
-        self.clock = clock
-        self.theme = "textual-dark"
+        self.sync_worker: Any = None  # gridterm.ui.officer.sync_worker.SyncWorker, once started
 
     # -- what screens read -------------------------------------------------------------------
     @property
     def enrollment(self) -> dict | None:
         return self.store.meta_get("enrollment") or None
 
-    def now(self) -> datetime:
-        return self.clock()
+    def header_status(self) -> str:
+        """The outbox depth, and the sync state (or the last good sync before the first pass)."""
+        last_ok = self.store.meta_get("last_sync_ok")
+        if self.sync_state:
+            sync_text = status_text(self.sync_state, last_ok, self.now())
+        else:
+            last = short_time(last_ok, self.now())
+            sync_text = t("tui.header.synced", time=last) if last else t("tui.header.never")
+        return t("tui.header.outbox", count=len(self.store.outbox())) + " · " + sync_text
 
-    # -- background sync (gridterm/ui/officer/sync_worker.py, docs/sync.md) -----------------------------
-    sync_state: str | None = None  # "offline" | "syncing" | "synced" | "error" | None
-    sync_text: str | None = None  # what the header shows in place of the last-sync time
-    sync_worker: Any = None
-
+    # -- background sync (gridterm/ui/officer/sync_worker.py, docs/sync.md) ------------------
     def on_mount(self) -> None:
         # Sync starts just after the first screen is up, not before it.
         self.set_timer(1.0, self._load_sync_worker)
         # A visit cut off by a kill or a flat battery: offer to carry on where it stopped.
         self.call_after_refresh(_offer_visit_resume, self)
 
-    @work(thread=True, group="sync-import")
+    @work(thread=True, group="sync-import", exit_on_error=False)
     def _load_sync_worker(self) -> None:
         # The sync client brings httpx (~0.4 s to import on a slow machine): import it off the
         # UI thread so the first screen does not wait for it.
@@ -163,6 +107,12 @@ class GridtermApp(App[int]):
     def _start_sync_worker(self, worker_class: type) -> None:
         self.sync_worker = worker_class(self)
         self.sync_worker.start()
+
+    def on_sync_state_changed(self, message: SyncStateChanged) -> None:
+        self.sync_state = message.state
+
+    def watch_sync_state(self) -> None:
+        self.refresh_status_line()
 
     def action_sync_now(self) -> None:
         """ctrl+y: sync now, without waiting for the background schedule."""
@@ -185,27 +135,10 @@ class GridtermApp(App[int]):
             return
         self.push_screen(load_screen_class(name)(**kwargs))
 
-    def action_back(self) -> None:
-        if len(self.screen_stack) > 1:
-            self.pop_screen()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Nothing to go back to on Home: hide the key there.
-        return not (action == "back" and len(self.screen_stack) <= 1)
-
-    def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(id="--command-palette", placeholder=t("tui.palette.placeholder"))
-            )
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # Textual's own commands are in English only; ours come from GridtermCommands.
-        return ()
-
     # -- store changes -----------------------------------------------------------------------
     def store_changed(self, record_id: str | None = None) -> None:
         """Tell every screen the store changed (after a save), so counts and lists refresh."""
+        self.refresh_status_line()
         for screen in self.screen_stack:
             screen.post_message(StoreChanged(record_id))
 
@@ -214,6 +147,7 @@ class GridtermApp(App[int]):
         """Switch the language now: every screen is rebuilt from the catalogs."""
         set_language(lang)
         self.store.meta_set("language", get_language())
+        self.refresh_status_line()
         self.call_later(self._rebuild_screens)
 
     async def _rebuild_screens(self) -> None:

@@ -1,63 +1,18 @@
-"""The command palette (ctrl+p): every screen and every key of the current screen, by name.
-
-On a phone the palette is how people find things, so nothing should be reachable only by a
-key.  Names come from the catalogs, so searching works in the language on screen.
-"""
+"""The officer's command palette (ctrl+p): every key of the current screen (the kit's
+``KeyCommands``), and every screen that opens on its own, by name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-
-from gridterm.core.i18n import has, t
-
-Command = tuple[str, str, Callable[[], object]]
-
-
-class KeyCommands(Provider):
-    """Every key of the screen the palette was opened from (and the app's own), by name.
-
-    The officer's app and the staff console both use it; subclasses add more commands.
-    """
-
-    def _key_commands(self, seen: set[str]) -> Iterator[Command]:
-        app = self.app
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            # Only our own keys: Textual's widgets bring English-only ones (scroll up …).
-            if not binding.description or not active.enabled or not has(binding.description):
-                continue
-            if binding.action in ("command_palette", "app.command_palette"):
-                continue
-            name = t(binding.description)
-            if name in seen:
-                continue
-            seen.add(name)
-            seen.add(binding.action.removeprefix("app."))
-            callback = partial(app.run_action, binding.action, active.node)
-            yield name, app.get_key_display(binding) or key, callback
-
-    def _commands(self) -> Iterator[Command]:
-        yield from self._key_commands(set())
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+from gridterm.core.i18n import t
+from gridterm.ui.kit.palette import Command, KeyCommands
+from gridterm.ui.officer.registry import SCREEN_REGISTRY, screen_available
 
 
 class GridtermCommands(KeyCommands):
     def _commands(self) -> Iterator[Command]:
-        from gridterm.ui.officer.app import SCREEN_REGISTRY, screen_available
-
         app = self.app
         seen: set[str] = set()
         yield from self._key_commands(seen)
@@ -71,5 +26,5 @@ class GridtermCommands(KeyCommands):
             if title in seen or f"open('{name}')" in seen:
                 continue
             seen.add(title)
-            yield title, key or "", partial(app.action_open, name)
-        yield t("tui.palette.language"), "", partial(app.action_open, "settings")
+            yield title, key or "", partial(app.action_open, name)  # type: ignore[attr-defined]
+        yield t("tui.palette.language"), "", partial(app.action_open, "settings")  # type: ignore[attr-defined]

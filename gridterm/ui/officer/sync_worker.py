@@ -8,10 +8,12 @@ after a pass that could not reach the service it waits longer each time (5 s, 10
 "sync now" cuts the wait short.  The per-request retries inside a pass are stamina's
 (gridterm.client.sync); this module only schedules passes.
 
-It tells the app through ``app.sync_state`` ("not_enrolled" | "offline" | "syncing" |
-"synced" | "error"), ``app.sync_text`` (what the header shows) and ``app.store_changed()``
-(screens refresh: queue depth, township states and replies), all on the app's thread.
-The store is thread-safe (one lock), so the worker reads and writes it directly.
+It keeps only its schedule.  The state ("offline" | "syncing" | "synced" | "error") belongs
+to the app (``app.sync_state``): the worker posts a ``SyncStateChanged`` message, and the
+app's headers follow it.  After a pass that brought or sent anything it calls
+``app.store_changed()`` (screens refresh: queue depth, township states and replies); all of
+this on the app's thread.  The store is thread-safe (one lock), so the worker reads and
+writes it directly.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 from gridterm.client import sync
 from gridterm.core.i18n import t
-from gridterm.ui.officer.widgets.sync_status import status_text
+from gridterm.ui.kit.messages import SyncStateChanged
 
 
 @dataclass
@@ -54,8 +56,6 @@ class SyncWorker:
         self.timing = timing or TIMING
         self.timer = None
         self.worker = None
-        self.state: str | None = None
-        self.last_error: str | None = None
         self.passes = 0
         self._forced = False
         self._backoff = 0.0
@@ -109,8 +109,6 @@ class SyncWorker:
 
     def _publish(self, state: str, error: str | None, summary=None, forced=False) -> None:
         app = self.app
-        changed = state != self.state or (state == "error" and error != self.last_error)
-        self.state, self.last_error = state, error
         if state == "synced":
             self._backoff = 0.0
         elif state == "offline":
@@ -119,9 +117,9 @@ class SyncWorker:
             )
         elif state == "error":
             self._backoff = self.timing.backoff_max  # auth/config problems do not heal soon
-        app.sync_state = state
-        app.sync_text = status_text(state, app.store.meta_get("last_sync_ok"), app.now())
-        if state == "error" and error and (changed or forced):
+        app.post_message(SyncStateChanged(state))
+        # Every pass publishes "syncing" first, so each failed pass is said once.
+        if state == "error" and error:
             app.notify(t("sync.status.sync_failed", message=error), severity="error", timeout=8)
         elif state == "offline" and error and forced:
             # Asked for by the officer: say why nothing happened (in the background, the
@@ -133,15 +131,6 @@ class SyncWorker:
             )
         if summary is not None and _changed_anything(summary):
             app.store_changed()  # every screen reloads: states, replies, queue depth
-        else:
-            self._refresh_headers()  # only the sync line changed: leave open forms alone
-
-    def _refresh_headers(self) -> None:
-        from gridterm.ui.kit.header import AppHeader
-
-        for screen in self.app.screen_stack:
-            for header in screen.query(AppHeader):
-                header.refresh_status()
 
     # -- the worker thread -------------------------------------------------------------
 

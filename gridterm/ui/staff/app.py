@@ -3,43 +3,39 @@
 Screens (``gridterm/ui/staff/screens/``): the token screen when there is no working token, the
 incoming list, a record's detail, and the dialogs (transition, comment, export).  Every
 network call runs in a thread worker with its own :class:`StaffClient`; a failure becomes a
-translated ``notify(..., severity="error")`` in :meth:`StaffApp.on_worker_state_changed`, and a
-refused token brings the token screen back.  See docs/staff_console.md.
+translated ``notify(..., severity="error")`` in the kit's shell
+(``gridterm.ui.kit.shell.ShellApp.worker_failed``), and a refused token brings the token
+screen back (:meth:`StaffApp.worker_failure_handled`).  See docs/staff_console.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
-from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from gridterm.client.staff import StaffAuthError, StaffClient, StaffError
 from gridterm.core.i18n import t
-from gridterm.ui.staff.commands import StaffCommands
+from gridterm.ui.kit.palette import KeyCommands
+from gridterm.ui.kit.shell import ShellApp
+from gridterm.ui.kit.times import local_now
 
 BASE_DEPTH = 2  # the default screen + the incoming list (or the token screen)
 REFRESH_EVERY = 30.0  # seconds between background refreshes of the incoming list
 
 
-def local_now() -> datetime:
-    return datetime.now().astimezone()
-
-
-class StaffApp(App[int]):
+class StaffApp(ShellApp):
     """``client`` holds the service URL and (maybe) a token; ``remember(token)`` is called
     once a token typed on the token screen has been accepted by the service."""
 
     # Absolute, so that subclasses elsewhere (tests, screenshots) find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "gridterm staff"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
-    COMMANDS = {StaffCommands}
+    COMMANDS = {KeyCommands}
+    BACK_FLOOR = BASE_DEPTH
+    PALETTE_PLACEHOLDER = "staff.palette.placeholder"
     BINDINGS = [
         Binding("ctrl+q", "quit", "staff.key.quit", id="staff.quit", priority=True),
         Binding("escape", "back", "staff.key.back", id="staff.back"),
@@ -57,18 +53,19 @@ class StaffApp(App[int]):
         clock: Callable[[], datetime] = local_now,
         login_message: str = "",
     ) -> None:
-        super().__init__()
+        super().__init__(clock=clock)
         self.login_message = login_message
         self.client = client
         self.remember = remember
         self.refresh_every = refresh_every
-        self.clock = clock
         self.me: dict | None = None
         self.grids: list[dict] = []
-        self.theme = "textual-dark"
 
-    def now(self) -> datetime:
-        return self.clock()
+    def header_status(self) -> str:
+        """Who is signed in, and where (nothing before the service has said)."""
+        if not self.me:
+            return ""
+        return t("staff.header.who", name=self.me["staff"]["name"], town=self.me["township"]["name"])
 
     def on_mount(self) -> None:
         # The first real screen goes on top of the (empty) default one, so that signing in
@@ -109,36 +106,9 @@ class StaffApp(App[int]):
             self.pop_screen()
         self.switch_screen(LoginScreen(message=str(error)))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.worker_failed(event.worker.error)
-
-    def worker_failed(self, error: BaseException | None) -> None:
-        """A network call in a worker failed: say so in the user's language."""
+    def worker_failure_handled(self, error: BaseException | None) -> bool:
+        # A token the service refuses (revoked): the token screen, not a notification.
         if isinstance(error, StaffAuthError):
             self.token_refused(error)
-        elif isinstance(error, StaffError):
-            self.notify(str(error), severity="error", timeout=8)
-        else:
-            self.notify(
-                t("staff.error.unexpected", detail=f"{type(error).__name__}: {error}"),
-                severity="error",
-                timeout=8,
-            )
-
-    # -- navigation --------------------------------------------------------------------------
-    def action_back(self) -> None:
-        if len(self.screen_stack) > BASE_DEPTH:
-            self.pop_screen()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "back" and len(self.screen_stack) <= BASE_DEPTH)
-
-    def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(id="--command-palette", placeholder=t("staff.palette.placeholder"))
-            )
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        return ()  # Textual's own commands are English only; ours come from StaffCommands
+            return True
+        return False

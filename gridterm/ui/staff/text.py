@@ -1,8 +1,6 @@
-"""How the console words records: short labels for the list, times in the viewer's zone."""
+"""How the console words records: short labels for the list (times: gridterm.ui.kit.times)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from rich.cells import cell_len
 
@@ -22,38 +20,6 @@ def status_text(status: str | None) -> str:
 
 def urgency_text(urgency: str | None) -> str:
     return label("urgency", urgency) if urgency else ""
-
-
-def parse_time(value: str | datetime | None) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def short_time(value: str | datetime | None, now: datetime) -> str:
-    """``09:30`` today, ``11-24 09:30`` another day (in ``now``'s time zone)."""
-    when = parse_time(value)
-    if when is None:
-        return ""
-    if when.tzinfo is not None and now.tzinfo is not None:
-        when = when.astimezone(now.tzinfo)
-    if when.date() == now.date():
-        return when.strftime("%H:%M")
-    return when.strftime("%m-%d %H:%M")
-
-
-def full_time(value: str | datetime | None, now: datetime) -> str:
-    when = parse_time(value)
-    if when is None:
-        return ""
-    if when.tzinfo is not None and now.tzinfo is not None:
-        when = when.astimezone(now.tzinfo)
-    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def place(item: dict) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gridterm.core import i18n
-from gridterm.ui.officer.app import SCREEN_REGISTRY, load_screen_class, screen_available
+from gridterm.ui.officer.registry import SCREEN_REGISTRY, load_screen_class, screen_available
 
 from .conftest import make_app, screen_text, settle
 

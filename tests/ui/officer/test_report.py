@@ -15,7 +15,8 @@ from gridterm.core import model, receipts
 from gridterm.core.i18n import has, set_language, t
 from gridterm.core.record_text import address
 from gridterm.core.store import Store
-from gridterm.ui.officer.app import SCREEN_REGISTRY, GridtermApp, load_screen_class
+from gridterm.ui.officer.app import GridtermApp
+from gridterm.ui.officer.registry import SCREEN_REGISTRY, load_screen_class
 from gridterm.ui.officer.screens.case import CaseScreen
 from gridterm.ui.officer.screens.case_form import SessionFormScreen
 from gridterm.ui.officer.screens.report import ReportFormScreen

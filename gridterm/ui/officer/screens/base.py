@@ -6,16 +6,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 
-from gridterm.ui.kit.messages import StoreChanged
 from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
+from gridterm.ui.kit.messages import StoreChanged
+from gridterm.ui.kit.workers import ReportsWorkerFailures
 
 
-class GridScreen(Screen):
+class GridScreen(ReportsWorkerFailures, Screen):
     """Subclasses set ``TITLE_KEY`` (a catalog key) and implement ``compose_body()``.
 
     ``refresh_data()`` is called when mounted and whenever the store changes; override it
-    to reload what the screen shows.
+    to reload what the screen shows.  A worker the screen runs that fails is said by the app
+    (``ReportsWorkerFailures``); the header's status line is the app's (``header_status``).
     """
 
     TITLE_KEY = "tui.app.title"
@@ -35,7 +37,6 @@ class GridScreen(Screen):
 
     @on(StoreChanged)
     def _store_changed(self, event: StoreChanged) -> None:
-        self.query_one(AppHeader).refresh_status()
         self.refresh_data()
 
     def on_mount(self) -> None:

@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from gridterm.core.usecases.home import newest_feedback_time
 from gridterm.core.i18n import t
+from gridterm.core.record_text import kind_label, status_label, summary
+from gridterm.core.usecases.home import newest_feedback_time
+from gridterm.ui.kit.times import short_time
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.record_detail import open_record
-from gridterm.ui.kit.header import short_time
-from gridterm.core.record_text import kind_label, status_label, summary
 
 
 class FeedbackScreen(GridScreen):
@@ -44,7 +44,7 @@ class FeedbackScreen(GridScreen):
     def refresh_data(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="feedback-load")
+    @work(thread=True, exclusive=True, group="feedback-load", exit_on_error=False)
     def load(self) -> None:
         found = [r for r in self.app.store.query(archived=True) if r.get("status_at")]
         found.sort(key=lambda r: (r.get("status_at", ""), r.get("seq") or 0), reverse=True)

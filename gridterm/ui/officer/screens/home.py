@@ -8,14 +8,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from gridterm.ui.officer.app import SCREEN_REGISTRY, screen_available
-from gridterm.core.usecases.home import HomeSummary, summarize
 from gridterm.core.households import household_tags
 from gridterm.core.i18n import t
 from gridterm.core.model import label
-from gridterm.ui.officer.screens.base import GridScreen
-from gridterm.ui.kit.header import short_time
 from gridterm.core.record_text import address, status_label, summary, tags_text
+from gridterm.core.usecases.home import HomeSummary, summarize
+from gridterm.ui.kit.times import short_time
+from gridterm.ui.officer.registry import SCREEN_REGISTRY, screen_available
+from gridterm.ui.officer.screens.base import GridScreen
 
 SHOWN = 30  # rows per table; the title says how many there are in all
 
@@ -74,7 +74,7 @@ class HomeScreen(GridScreen):
         # After the frame is drawn: the header and menu show at once, the lists follow.
         self.call_after_refresh(self.load)
 
-    @work(thread=True, exclusive=True, group="home-load")
+    @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
         found = summarize(self.app.store, self.app.now().date())
         self.app.call_from_thread(self.show, found)

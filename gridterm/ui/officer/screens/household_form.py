@@ -11,10 +11,12 @@ from textual.widgets import DataTable, Static
 
 from gridterm.core.i18n import t
 from gridterm.core.model import ValidationError, codes, field_label, label, validate_field
-from gridterm.ui.officer.screens.base import GridScreen
-from gridterm.ui.kit.footer import AppFooter
-from gridterm.ui.kit.form import ConfirmScreen, Field, TagPicker
 from gridterm.core.record_text import tags_text
+from gridterm.ui.kit.confirm import ConfirmScreen
+from gridterm.ui.kit.footer import AppFooter
+from gridterm.ui.kit.form import Field, TagPicker
+from gridterm.ui.officer.registry import load_screen_class
+from gridterm.ui.officer.screens.base import GridScreen
 
 HOUSEHOLD_FIELDS = ("village", "group", "number", "head", "phone", "notes")
 REQUIRED = {"village", "head"}
@@ -256,8 +258,6 @@ class HouseholdFormScreen(GridScreen):
         self.app.store_changed(record["id"])
         self.app.notify(t("tui.household_form.saved", head=data.get("head", "")))
         if self.record is None:
-            from gridterm.ui.officer.app import load_screen_class
-
             # The new household's page replaces the form: escape then goes back to the list.
             self.app.switch_screen(load_screen_class("household")(household_id=record["id"]))
         else:

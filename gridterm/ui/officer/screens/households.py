@@ -10,8 +10,9 @@ from textual.widgets import DataTable, Input, Static
 
 from gridterm.core.households import HouseholdIndex, household_tags
 from gridterm.core.i18n import t
-from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.core.record_text import address, kind_label, status_label, summary, tags_text
+from gridterm.ui.officer.registry import screen_available
+from gridterm.ui.officer.screens.base import GridScreen
 
 SHOWN = 25  # rows drawn per keystroke (a screen's worth); the count says how many matched
 
@@ -54,7 +55,7 @@ class HouseholdsScreen(GridScreen):
     def refresh_data(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="households-load")
+    @work(thread=True, exclusive=True, group="households-load", exit_on_error=False)
     def load(self) -> None:
         records = load_households(self.app.store)
         index = HouseholdIndex(list(records.values()))
@@ -151,8 +152,6 @@ class HouseholdDetailScreen(GridScreen):
             yield Static("", id="hd-history-empty", classes="hint", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from gridterm.ui.officer.app import screen_available
-
         if action == "visit":
             return screen_available("visit")
         if action == "report":
@@ -189,7 +188,7 @@ class HouseholdDetailScreen(GridScreen):
             )
         self.load_history()
 
-    @work(thread=True, exclusive=True, group="household-history")
+    @work(thread=True, exclusive=True, group="household-history", exit_on_error=False)
     def load_history(self) -> None:
         rows = household_history(self.app.store, self.record)
         self.app.call_from_thread(self._show_history, rows)

@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from gridterm.core.i18n import t
+from gridterm.core.record_text import kind_label, summary
+from gridterm.ui.kit.times import short_time
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.record_detail import open_record
-from gridterm.ui.kit.header import short_time
-from gridterm.core.record_text import kind_label, summary
 
 SENT_SHOWN = 200  # newest sent records listed; the title gives the full count
 VIEWS = ("queued", "attention", "sent")
@@ -55,7 +55,7 @@ class OutboxScreen(GridScreen):
         self.query_one("#ob-notice", Static).update(notice)
         self.load()
 
-    @work(thread=True, exclusive=True, group="outbox-load")
+    @work(thread=True, exclusive=True, group="outbox-load", exit_on_error=False)
     def load(self) -> None:
         store = self.app.store
         outbox = store.outbox()

@@ -105,7 +105,11 @@ class ReceiptScreen(GridScreen):
             return
         data = self.printable.escpos()
         self.worker = self.run_worker(
-            lambda: send(data, dest) or dest, name="print", thread=True, exclusive=True
+            lambda: send(data, dest) or dest,
+            name="print",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
         )
 
     def action_save_receipt(self) -> None:
@@ -115,14 +119,13 @@ class ReceiptScreen(GridScreen):
         folder = Path(self.app.data_dir or self.app.store.folder) / "receipts"
         printable = self.printable
         self.worker = self.run_worker(
-            lambda: save_files(printable, folder), name="save", thread=True
+            lambda: save_files(printable, folder), name="save", thread=True, exit_on_error=False
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A failure is said by the app (GridScreen hands it over: kit.workers).
         worker = event.worker
-        if event.state == WorkerState.ERROR:
-            self.notify(str(worker.error), severity="error")
-        elif event.state == WorkerState.SUCCESS and worker.name == "print":
+        if event.state == WorkerState.SUCCESS and worker.name == "print":
             self.notify(t("receipts.screen.printed", dest=worker.result))
         elif event.state == WorkerState.SUCCESS and worker.name == "save":
             self.saved = worker.result

@@ -1,8 +1,9 @@
 """What the officer sees of sync: offline / syncing / synced, the queue, the last good sync.
 
-``status_text()`` is the short text the app's header shows beside the outbox depth (the sync
-worker puts it in ``app.sync_text``); ``SyncStatusView`` is the whole line as a widget, for
-screens that want it in full (queue depth and needs-attention count included).
+``status_text()`` is the short text the app's header shows beside the outbox depth, made
+from ``app.sync_state`` (the app owns the state; the sync worker changes it with a
+``SyncStateChanged`` message); ``SyncStatusView`` is the whole line as a widget, for screens
+that want it in full (queue depth and needs-attention count included).
 """
 
 from __future__ import annotations
@@ -12,23 +13,9 @@ from datetime import datetime
 from textual.widgets import Static
 
 from gridterm.core.i18n import t
+from gridterm.ui.kit.times import short_time
 
 STATES = ("not_enrolled", "offline", "syncing", "synced", "error")
-
-
-def short_time(iso: str | None, now: datetime) -> str:
-    """ "08:30" today, "11-24 08:30" another day, "" for nothing."""
-    if not iso:
-        return ""
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
-        return ""
-    if when.tzinfo is not None and now.tzinfo is not None:
-        when = when.astimezone(now.tzinfo)
-    if when.date() == now.date():
-        return when.strftime("%H:%M")
-    return when.strftime("%m-%d %H:%M")
 
 
 def status_text(state: str | None, last_ok: str | None, now: datetime) -> str:
@@ -62,7 +49,7 @@ def full_text(state: str | None, store, now: datetime) -> str:
 
 
 class SyncStatusView(Static):
-    """The sync line; call ``refresh_status()`` (the app does after each sync event)."""
+    """The sync line, from ``app.sync_state``; call ``refresh_status()`` when it changes."""
 
     DEFAULT_CSS = """
     SyncStatusView { height: 1; width: auto; }

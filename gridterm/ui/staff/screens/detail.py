@@ -17,16 +17,17 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from gridterm.client.staff import StaffNotFound
 from gridterm.core.i18n import t
-from gridterm.ui.staff.base import ReportsWorkerErrors
 from gridterm.core.model import field_label, label
 from gridterm.core.receipts import display_number
+from gridterm.ui.kit.footer import AppFooter
+from gridterm.ui.kit.header import AppHeader
+from gridterm.ui.kit.times import full_time
+from gridterm.ui.kit.workers import ReportsWorkerFailures
 from gridterm.ui.staff import text
-from gridterm.client.staff import StaffNotFound
 from gridterm.ui.staff.diff import diff, show
 from gridterm.ui.staff.record_words import Words, referenced_ids
-from gridterm.ui.staff.widgets import StaffHeader
-from gridterm.ui.kit.footer import AppFooter
 
 
 def leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
@@ -83,7 +84,7 @@ def value_text(
     if isinstance(value, bool):
         return t("staff.yes") if value else t("staff.no")
     if isinstance(value, str) and ISO_TIME.match(value):
-        return text.full_time(value, now) if now is not None else value
+        return full_time(value, now) if now is not None else value
     return show(value, width)
 
 
@@ -92,7 +93,7 @@ def history_lines(revs: list[dict], now, words: Words | None = None) -> list[Tex
     lines: list[Text] = []
     previous: dict | None = None
     for rev in sorted(revs, key=lambda r: r["rev"]):
-        when = text.full_time(rev.get("received_at") or rev.get("updated_at"), now)
+        when = full_time(rev.get("received_at") or rev.get("updated_at"), now)
         lines.append(
             Text(t("staff.detail.rev", rev=rev["rev"], when=when, device=rev.get("device") or ""),
                  style="bold")
@@ -124,7 +125,7 @@ def history_lines(revs: list[dict], now, words: Words | None = None) -> list[Tex
 def event_lines(events: list[dict], now) -> list[Text]:
     lines: list[Text] = []
     for event in events:
-        when = text.full_time(event.get("at"), now)
+        when = full_time(event.get("at"), now)
         who = event.get("actor") or ""
         if event.get("comment"):
             head = t("staff.event.comment", when=when, who=who, text=event["comment"])
@@ -145,7 +146,7 @@ def event_lines(events: list[dict], now) -> list[Text]:
     return lines
 
 
-class DetailScreen(ReportsWorkerErrors, Screen):
+class DetailScreen(ReportsWorkerFailures, Screen):
     CSS_PATH = "detail.tcss"
     BINDINGS = [
         Binding("t", "transition", "staff.key.transition", id="staff.detail.transition"),
@@ -162,7 +163,7 @@ class DetailScreen(ReportsWorkerErrors, Screen):
         self.linked: dict[str, dict] = {}
 
     def compose(self) -> ComposeResult:
-        yield StaffHeader("staff.detail.title")
+        yield AppHeader("staff.detail.title")
         with VerticalScroll(id="dt-body"):
             yield Static(t("staff.detail.loading"), id="dt-facts")
             yield Static(t("staff.detail.section.data"), classes="section-title")
@@ -181,7 +182,7 @@ class DetailScreen(ReportsWorkerErrors, Screen):
         self.load()
 
     def on_worker_state_changed(self, event) -> None:
-        super().on_worker_state_changed(event)
+        # The failure itself is said by ReportsWorkerFailures' handler (Textual calls both).
         # Gone (or moved to another township) before it could be shown: back to the list.
         if (
             event.worker.error is not None
@@ -224,8 +225,8 @@ class DetailScreen(ReportsWorkerErrors, Screen):
             ("staff.fact.topic", text.topic(record)),
             ("staff.fact.place", " · ".join(x for x in (record.get("village"), record.get("grid_name")) if x)),
             ("staff.fact.officer", record.get("officer") or ""),
-            ("staff.fact.received", text.full_time(record.get("received_at"), now)),
-            ("staff.fact.due", text.full_time(record.get("due_at"), now)),
+            ("staff.fact.received", full_time(record.get("received_at"), now)),
+            ("staff.fact.due", full_time(record.get("due_at"), now)),
             ("staff.fact.urgency", text.urgency_text(record.get("urgency"))),
             (
                 "staff.fact.receipts",

@@ -20,9 +20,9 @@ from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from gridterm.core.i18n import t
-from gridterm.ui.staff.base import ReportsWorkerErrors
 from gridterm.client.staff import StaffError
+from gridterm.core.i18n import t
+from gridterm.ui.kit.workers import ReportsWorkerFailures
 
 FORMATS = ("xlsx", "csv")
 
@@ -35,7 +35,7 @@ def size_text(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-class ExportDialog(ReportsWorkerErrors, ModalScreen[str | None]):
+class ExportDialog(ReportsWorkerFailures, ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("ctrl+s", "start", "staff.key.export_start", id="staff.export.start", priority=True),

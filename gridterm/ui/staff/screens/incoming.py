@@ -19,13 +19,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
+from gridterm.core import workflow
 from gridterm.core.i18n import t
-from gridterm.ui.staff.base import ReportsWorkerErrors
+from gridterm.ui.kit.footer import AppFooter
+from gridterm.ui.kit.header import AppHeader
+from gridterm.ui.kit.times import short_time
+from gridterm.ui.kit.workers import ReportsWorkerFailures
 from gridterm.ui.staff import text
 from gridterm.ui.staff.text import fit
-from gridterm.ui.staff.widgets import StaffHeader
-from gridterm.core import workflow
-from gridterm.ui.kit.footer import AppFooter
 
 PAGE = 200
 TODO = "todo"  # the kind filter's default: open reports and cases
@@ -42,7 +43,7 @@ STATUS_CYCLE = (None, *workflow.STATES)
 MARK = "✓"
 
 
-class IncomingScreen(ReportsWorkerErrors, Screen):
+class IncomingScreen(ReportsWorkerFailures, Screen):
     CSS_PATH = "incoming.tcss"
     BINDINGS = [
         Binding("space", "mark", "staff.key.mark", id="staff.list.mark"),
@@ -70,7 +71,7 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield StaffHeader("staff.list.title")
+        yield AppHeader("staff.list.title")
         yield Static("", id="in-filters", markup=False)
         yield Input(placeholder=t("staff.list.search_hint"), id="in-search", compact=True)
         yield DataTable(id="in-table", cursor_type="row", zebra_stripes=True)
@@ -215,8 +216,7 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
     def _signed_in(self, me: dict, grids: list[dict]) -> None:
         self.app.me = me
         self.app.grids = grids
-        if self.is_attached:
-            self.query_one(StaffHeader).show_status()
+        self.app.refresh_status_line()
 
     def _loaded(self, page: dict, offset: int) -> None:
         if not self.is_attached:
@@ -224,7 +224,7 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
         items = page["items"]
         self.items = self.items[:offset] + items if offset else items
         self.total = page["total"]
-        self.refreshed_at = text.short_time(self.app.now(), self.app.now())
+        self.refreshed_at = short_time(self.app.now(), self.app.now())
         self.fill_table()
         self.show_status()
 
@@ -237,7 +237,7 @@ class IncomingScreen(ReportsWorkerErrors, Screen):
         for item in self.items:
             table.add_row(
                 self.kind_cell(item),
-                text.short_time(item.get("received_at"), now),
+                short_time(item.get("received_at"), now),
                 fit(text.place(item), w["place"]),
                 fit(text.topic(item, short=w["topic"] < 30), w["topic"]),
                 fit(text.urgency_text(item.get("urgency")), w["urgency"]),

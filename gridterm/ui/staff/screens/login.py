@@ -12,14 +12,14 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from gridterm.core.i18n import t
-from gridterm.ui.staff.base import ReportsWorkerErrors
 from gridterm.client.staff import StaffAuthError, StaffError
-from gridterm.ui.staff.widgets import StaffHeader
+from gridterm.core.i18n import t
 from gridterm.ui.kit.footer import AppFooter
+from gridterm.ui.kit.header import AppHeader
+from gridterm.ui.kit.workers import ReportsWorkerFailures
 
 
-class LoginScreen(ReportsWorkerErrors, Screen):
+class LoginScreen(ReportsWorkerFailures, Screen):
     CSS_PATH = "login.tcss"
 
     def __init__(self, message: str = "") -> None:
@@ -27,7 +27,7 @@ class LoginScreen(ReportsWorkerErrors, Screen):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        yield StaffHeader("staff.login.title")
+        yield AppHeader("staff.login.title")
         with Vertical(id="lg-box"):
             yield Static(t("staff.login.intro", url=self.app.client.url), markup=False)
             yield Static(t("staff.login.token"), classes="field-label")
