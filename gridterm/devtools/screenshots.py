@@ -77,7 +77,7 @@ def _shots() -> list[Shot]:
 def _visit_summary_screen(app, ids: dict):
     """The safety checklist walked to its summary (every item answered, nothing flagged)."""
     from gridterm.core import checklists
-    from gridterm.ui.officer.screens.visit import VisitWalkScreen
+    from gridterm.ui.officer.screens.visit_walk import VisitWalkScreen
 
     template = checklists.find(checklists.builtin_templates(), "safety")
     answers: dict = {}
@@ -151,7 +151,8 @@ async def _take(store, ids: dict, shot: Shot, size: tuple[int, int], out: Path) 
     """One screenshot, on ``store`` (a fresh copy of the demo store: drafts do not carry over)."""
     from textual.widgets import Input
 
-    from gridterm.ui.officer.app import GridtermApp, load_screen_class, screen_available
+    from gridterm.ui.officer.app import GridtermApp
+    from gridterm.ui.officer.registry import load_screen_class, screen_available
 
     class ScreenshotApp(GridtermApp):
         def _load_sync_worker(self) -> None:  # no network from a screenshot

@@ -127,7 +127,7 @@ async def test_sync_now_brings_the_townships_reply_to_the_device(tmp_path):
                 await pilot.press("ctrl+y")
                 await until(pilot, lambda: (store.get(rec["id"]) or {}).get("status") == "accepted")
                 assert store.get(rec["id"])["feedback"] == "明早清运"
-                from gridterm.ui.officer.app import screen_available
+                from gridterm.ui.officer.registry import screen_available
 
                 if screen_available("feedback"):
                     await pilot.press("escape")

@@ -15,12 +15,12 @@ from gridterm.core import model, receipts
 from gridterm.core.i18n import has, set_language, t
 from gridterm.core.record_text import address
 from gridterm.core.store import Store
+from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.app import GridtermApp
 from gridterm.ui.officer.registry import SCREEN_REGISTRY, load_screen_class
 from gridterm.ui.officer.screens.case import CaseScreen
 from gridterm.ui.officer.screens.case_form import SessionFormScreen
 from gridterm.ui.officer.screens.report import ReportFormScreen
-from gridterm.ui.officer.screens.visit_kit import ConfirmScreen
 from tests.ui.officer.keys import P, assert_no_raw_keys, press, screen_text
 
 SIZES = [(80, 24), (50, 25)]

@@ -19,10 +19,10 @@ from gridterm.core.i18n import set_language, t
 from gridterm.core.record_text import address
 from gridterm.core.store import Store
 from gridterm.core.usecases.visits import DRAFT_KEY
+from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.app import GridtermApp
 from gridterm.ui.officer.screens.report import ReportFormScreen
 from gridterm.ui.officer.screens.visit import VisitStartScreen, offer_resume
-from gridterm.ui.officer.screens.visit_kit import ConfirmScreen
 from gridterm.ui.officer.screens.visit_walk import VisitWalkScreen
 from tests.ui.officer.keys import P, assert_no_raw_keys, press, screen_text
 

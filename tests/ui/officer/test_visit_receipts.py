@@ -15,11 +15,11 @@ import gridterm.ui.officer.app
 from gridterm.core import checklists, receipts
 from gridterm.core.i18n import set_language, t
 from gridterm.core.store import Store
+from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.app import GridtermApp
 from gridterm.ui.officer.screens.receipt import ReceiptScreen
 from gridterm.ui.officer.screens.report import ReportFormScreen
 from gridterm.ui.officer.screens.visit import VisitStartScreen
-from gridterm.ui.officer.screens.visit_kit import ConfirmScreen
 from gridterm.ui.officer.screens.visit_summary import receipt_offers
 from gridterm.ui.officer.screens.visit_walk import VisitWalkScreen
 from tests.ui.officer.keys import press

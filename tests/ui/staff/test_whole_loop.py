@@ -21,12 +21,13 @@ import pytest
 from gridterm.client import sync
 from gridterm.client.staff import StaffClient
 from gridterm.core import checklists, receipts
+from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer import sync_worker
 from gridterm.ui.officer.app import GridtermApp
 from gridterm.ui.officer.screens.receipt import ReceiptScreen
 from gridterm.ui.officer.screens.report import ReportFormScreen
-from gridterm.ui.officer.screens.visit import VisitStartScreen, VisitWalkScreen
-from gridterm.ui.officer.screens.visit_kit import ConfirmScreen
+from gridterm.ui.officer.screens.visit import VisitStartScreen
+from gridterm.ui.officer.screens.visit_walk import VisitWalkScreen
 from gridterm.ui.staff.app import StaffApp
 from gridterm.ui.staff.screens.detail import DetailScreen
 from gridterm.ui.staff.screens.incoming import IncomingScreen

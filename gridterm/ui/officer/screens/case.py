@@ -17,9 +17,9 @@ from gridterm.core import model
 from gridterm.core.i18n import t
 from gridterm.core.usecases import cases as case_rules
 from gridterm.core.usecases.cases import FILTERS, case_matches
+from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.visit_kit import (
-    ConfirmScreen,
     changed,
     now_iso,
     today_iso,

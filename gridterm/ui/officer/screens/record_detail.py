@@ -18,9 +18,9 @@ from textual.widgets import Static
 
 from gridterm.core import checklists, model
 from gridterm.core.i18n import t
-from gridterm.ui.officer.screens.base import GridScreen
-from gridterm.ui.kit.form import Field
 from gridterm.core.record_text import summary
+from gridterm.ui.kit.form import Field
+from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.widgets.township_state import TownshipState
 
 

@@ -7,11 +7,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from gridterm.core.usecases.home import visit_rules
 from gridterm.core.i18n import get_language, t
 from gridterm.core.model import label, vocab
-from gridterm.ui.officer.screens.base import GridScreen
+from gridterm.core.usecases.home import visit_rules
 from gridterm.ui.kit.form import Field
+from gridterm.ui.officer.screens.base import GridScreen
 
 LANG_NAMES = {"zh_CN": "中文", "en": "English"}
 

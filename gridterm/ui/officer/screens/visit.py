@@ -30,8 +30,9 @@ from gridterm.core.households import (
 )
 from gridterm.core.i18n import t
 from gridterm.core.usecases.visits import drop_draft, keep_draft, load_draft, new_draft
+from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.screens.base import GridScreen
-from gridterm.ui.officer.screens.visit_kit import ConfirmScreen, now_iso
+from gridterm.ui.officer.screens.visit_kit import now_iso
 from gridterm.ui.officer.screens.visit_walk import VisitWalkScreen, digit_bindings
 
 PICKER_ROWS = 200  # more than a grid holds; typing narrows it

@@ -1,6 +1,5 @@
 """Pieces shared by the visit, mediation-case and event-report screens.
 
-- :class:`ConfirmScreen`: a yes/no question answered with y / n (enter = yes, escape = no).
 - :class:`Field`: a label, one input widget and the field's error line under it.
 - :class:`FormScreen`: a form built of fields, validated at the field with ``gridterm.core.model``,
   saved with ctrl+s.
@@ -20,12 +19,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from gridterm.core import model
 from gridterm.core.i18n import t
+from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.screens.base import GridScreen
 
 
@@ -51,44 +50,6 @@ def changed(app: Any, record_id: str | None) -> None:
 
 def code_options(group: str) -> list[tuple[str, str]]:
     return [(model.label(group, code), code) for code in model.codes(group)]
-
-
-class ConfirmScreen(ModalScreen[bool | None]):
-    """A question: y (or enter) answers yes (True), n answers no (False), escape leaves it
-    unanswered (None; callers treat that as "not now", never as "destroy")."""
-
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 90%; max-width: 60; height: auto; border: round $accent;
-        background: $panel; padding: 0 1;
-    }
-    ConfirmScreen #confirm-text { width: 100%; }
-    ConfirmScreen #confirm-keys { color: $text-muted; margin-top: 1; }
-    """
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "wf.key.yes", id="wf.confirm.yes"),
-        Binding("n", "answer(False)", "wf.key.no", id="wf.confirm.no"),
-        Binding("escape", "answer(None)", "wf.key.not_now", id="wf.confirm.not_now"),
-    ]
-
-    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None) -> None:
-        super().__init__()
-        self.question = question
-        self.yes_text = yes or t("wf.confirm.yes")
-        self.no_text = no or t("wf.confirm.no")
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.question, id="confirm-text", markup=False)
-            yield Static(
-                t("wf.confirm.keys", yes=self.yes_text, no=self.no_text),
-                id="confirm-keys",
-                markup=False,
-            )
-
-    def action_answer(self, value: bool | None) -> None:
-        self.dismiss(value)
 
 
 class Field(Vertical):

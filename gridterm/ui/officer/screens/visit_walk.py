@@ -22,8 +22,8 @@ from gridterm.core import checklists
 from gridterm.core.households import household_data, household_place
 from gridterm.core.i18n import t
 from gridterm.core.usecases.visits import keep_draft
+from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.screens.report import ReportFormScreen, prefill_from_item
-from gridterm.ui.officer.screens.visit_kit import ConfirmScreen
 from gridterm.ui.officer.screens.visit_summary import VisitSummaryStep
 
 TYPED = ("number", "text", "date")
