@@ -95,6 +95,9 @@ async def _until(pilot, condition: Callable[[], object], timeout: float = 30.0) 
         await pilot.pause(0.05)
 
 
+EXPORT_FOLDER = Path("/home/staff")
+
+
 async def _shoot(url: str, token: str, out: Path, size: tuple[int, int]) -> list[Path]:
     from textual.widgets import Input
 
@@ -115,7 +118,12 @@ async def _shoot(url: str, token: str, out: Path, size: tuple[int, int]) -> list
         path.write_text(app.export_screenshot(title=f"gridterm staff · {name}"), "utf-8")
         written.append(path)
 
-    app = StaffApp(StaffClient(url, token), refresh_every=0, clock=lambda: CONSOLE_NOW)
+    app = StaffApp(
+        StaffClient(url, token),
+        refresh_every=0,
+        clock=lambda: CONSOLE_NOW,
+        export_folder=EXPORT_FOLDER,  # not the folder the run started in: the same pictures anywhere
+    )
     app.animation_level = "none"  # the export dialog's waiting bar drawn still
     async with app.run_test(size=size) as pilot:
         await _until(pilot, lambda: isinstance(app.screen, IncomingScreen) and app.screen.items)

@@ -52,9 +52,12 @@ class StaffApp(ShellApp):
         refresh_every: float = REFRESH_EVERY,
         clock: Callable[[], datetime] = local_now,
         login_message: str = "",
+        export_folder: Path | None = None,
     ) -> None:
         super().__init__(clock=clock)
         self.login_message = login_message
+        #: where the export dialog proposes to save (the folder the console was started in)
+        self.export_folder = export_folder or Path.cwd()
         self.client = client
         self.remember = remember
         self.refresh_every = refresh_every
@@ -65,7 +68,9 @@ class StaffApp(ShellApp):
         """Who is signed in, and where (nothing before the service has said)."""
         if not self.me:
             return ""
-        return t("staff.header.who", name=self.me["staff"]["name"], town=self.me["township"]["name"])
+        return t(
+            "staff.header.who", name=self.me["staff"]["name"], town=self.me["township"]["name"]
+        )
 
     def on_mount(self) -> None:
         # The first real screen goes on top of the (empty) default one, so that signing in

@@ -67,9 +67,7 @@ CODE_FIELDS = {
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
 
 
-def value_text(
-    path: str, value: Any, width: int = 60, now=None, words: Words | None = None
-) -> str:
+def value_text(path: str, value: Any, width: int = 60, now=None, words: Words | None = None) -> str:
     """A data value as a person reads it: labels for codes, times without the ISO clutter;
     ``words`` (the record's own naming) words checklist answers and referenced records."""
     worded = words.value(path, value) if words is not None else None
@@ -95,8 +93,10 @@ def history_lines(revs: list[dict], now, words: Words | None = None) -> list[Tex
     for rev in sorted(revs, key=lambda r: r["rev"]):
         when = full_time(rev.get("received_at") or rev.get("updated_at"), now)
         lines.append(
-            Text(t("staff.detail.rev", rev=rev["rev"], when=when, device=rev.get("device") or ""),
-                 style="bold")
+            Text(
+                t("staff.detail.rev", rev=rev["rev"], when=when, device=rev.get("device") or ""),
+                style="bold",
+            )
         )
         if previous is None:
             lines.append(Text("  " + t("staff.detail.first_rev", count=len(leaves(rev["data"])))))
@@ -223,7 +223,10 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             facts.append(" " + t("staff.flag.overdue"), style="bold red")
         rows = [
             ("staff.fact.topic", text.topic(record)),
-            ("staff.fact.place", " · ".join(x for x in (record.get("village"), record.get("grid_name")) if x)),
+            (
+                "staff.fact.place",
+                " · ".join(x for x in (record.get("village"), record.get("grid_name")) if x),
+            ),
             ("staff.fact.officer", record.get("officer") or ""),
             ("staff.fact.received", full_time(record.get("received_at"), now)),
             ("staff.fact.due", full_time(record.get("due_at"), now)),

@@ -38,21 +38,24 @@ def size_text(n: int) -> str:
 class ExportDialog(ReportsWorkerFailures, ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "start", "staff.key.export_start", id="staff.export.start", priority=True),
+        Binding(
+            "ctrl+s", "start", "staff.key.export_start", id="staff.export.start", priority=True
+        ),
         Binding("escape", "close", "staff.key.close", id="staff.export.close"),
     ]
 
     def __init__(self, *, kind: object = None, folder: Path | None = None) -> None:
         super().__init__()
         self.kind = kind if isinstance(kind, str) else None
-        self.folder = folder or Path.cwd()
+        self.folder = folder
         self.worker: Worker | None = None
         self.saved: str | None = None
         self.fmt = "xlsx"
 
     def default_path(self, fmt: str) -> str:
         stamp = self.app.now().strftime("%Y%m%d-%H%M%S")
-        return str(self.folder / f"gridterm-export-{stamp}.{fmt}")
+        folder = self.folder or getattr(self.app, "export_folder", None) or Path.cwd()
+        return str(folder / f"gridterm-export-{stamp}.{fmt}")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -133,7 +136,11 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[str | None]):
         try:
             with self.app.api() as api:
                 count = api.export(
-                    fmt, path, kind=self.kind, progress=progress, cancelled=lambda: worker.is_cancelled
+                    fmt,
+                    path,
+                    kind=self.kind,
+                    progress=progress,
+                    cancelled=lambda: worker.is_cancelled,
                 )
         except StaffError as exc:
             if not worker.is_cancelled:

@@ -265,7 +265,9 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         if self.refreshed_at:
             parts.append(t("staff.list.refreshed", time=self.refreshed_at))
         if not self.items:
-            empty = "staff.list.empty_todo" if self.filters.get("kind") == TODO else "staff.list.empty"
+            empty = (
+                "staff.list.empty_todo" if self.filters.get("kind") == TODO else "staff.list.empty"
+            )
             parts.insert(0, t(empty))
         self.query_one("#in-status", Static).update(" · ".join(parts))
 
@@ -350,7 +352,12 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         self.marked -= {r["id"] for r in ok}
         if refused:
             self.notify(
-                t("staff.bulk.partly", ok=len(ok), refused=len(refused), detail=refused[0].get("detail") or ""),
+                t(
+                    "staff.bulk.partly",
+                    ok=len(ok),
+                    refused=len(refused),
+                    detail=refused[0].get("detail") or "",
+                ),
                 severity="warning",
                 timeout=8,
             )

@@ -15,9 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gridterm.core import workflow
 from gridterm.core.i18n import t
 from gridterm.ui.staff import text
-from gridterm.core import workflow
 
 
 class TransitionDialog(ModalScreen[dict | None]):
