@@ -37,6 +37,7 @@ from gridterm.client import sync  # noqa: E402
 from gridterm.core.store import Store  # noqa: E402
 from gridterm.township import db  # noqa: E402
 from gridterm.township.services import admin  # noqa: E402
+from gridterm.township.services.roster import import_households  # noqa: E402
 from tests.helpers.service import free_socket  # noqa: E402
 
 PUSH_TARGET = 1500.0
@@ -188,13 +189,13 @@ def main() -> int:
             print(f"      {summary}")
 
             # -- the township: a roster import and a state for every report ------------
-            roster = tmp / "roster.csv"
-            with roster.open("w", newline="", encoding="utf-8") as fh:
+            roster_file = tmp / "roster.csv"
+            with roster_file.open("w", newline="", encoding="utf-8") as fh:
                 w = csv.writer(fh)
                 w.writerow(["村", "组", "门牌号", "户主", "电话"])
                 for i in range(args.pull_households):
                     w.writerow([f"青山{i % 9}村", f"{i % 15}组", str(i), f"李{i}", "13900139000"])
-            write(db_url, lambda s: admin.import_households(s, grid_id, roster))
+            write(db_url, lambda s: import_households(s, grid_id, roster_file))
             with httpx.Client(
                 base_url=url, headers={"Authorization": f"Bearer {staff_token}"}, timeout=120
             ) as staff:

@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from gridterm.cli.admin import open_database
+    from gridterm.cli.admin.session import open_database
     from gridterm.township import db
 
     url = (

@@ -314,10 +314,10 @@ def test_pull_brings_imported_households(live_service, tmp_path):
     dev = live_service.enroll_device()
     roster = tmp_path / "roster.csv"
     roster.write_text("村,组,户主,电话\n石桥村,1组,张三,13800138000\n石桥村,2组,李四,\n", "utf-8")
-    from gridterm.township.services import admin
+    from gridterm.township.services.roster import import_households
 
     with live_service.admin_session() as s:
-        assert admin.import_households(s, dev.grid_id, roster) == 2
+        assert import_households(s, dev.grid_id, roster) == 2
     body = dev.pull(0).json()
     heads = sorted(h["head"] for h in body["households"])
     assert heads == ["张三", "李四"]
@@ -421,7 +421,8 @@ def test_history_keeps_awkward_text_byte_for_byte(live_service):
 
 
 def test_pull_pages_across_updates_households_and_mediators(live_service, tmp_path):
-    from gridterm.township.services import admin
+    from gridterm.township.services.mediators import add_mediator
+    from gridterm.township.services.roster import import_households
 
     dev = live_service.enroll_device()
     recs = [report(dev) for _ in range(3)]
@@ -430,8 +431,8 @@ def test_pull_pages_across_updates_households_and_mediators(live_service, tmp_pa
     roster.write_text("村,户主\n石桥村,甲\n石桥村,乙\n石桥村,丙\n", "utf-8")
     live_service.set_status(recs[0]["id"], "accepted")
     with live_service.admin_session() as s:
-        admin.import_households(s, dev.grid_id, roster)
-        admin.add_mediator(s, dev.township_id, "李乡贤", "xiangxian")
+        import_households(s, dev.grid_id, roster)
+        add_mediator(s, dev.township_id, "李乡贤", "xiangxian")
     live_service.set_status(recs[1]["id"], "assigned")
     live_service.set_status(recs[0]["id"], "in_hand")  # a second change: one update, newest
 
