@@ -1,18 +1,13 @@
-"""One-line descriptions of records for lists (outbox, feedback, history), from the catalogs."""
+"""One-line descriptions of records for lists (outbox, feedback, history), from the catalogs.
+
+``address`` is core.households' (re-exported: lists name households the way search reads them).
+"""
 
 from __future__ import annotations
 
+from gridterm.core.households import address
 from gridterm.core.i18n import t
 from gridterm.core.model import label
-
-
-def address(data: dict) -> str:
-    parts = [data.get("village") or ""]
-    if data.get("group"):
-        parts.append(t("tui.household.group_n", group=data["group"]))
-    if data.get("number"):
-        parts.append(t("tui.household.number_n", number=data["number"]))
-    return t("tui.household.address_joiner").join(p for p in parts if p)
 
 
 def tags_text(tags: list[str]) -> str:
