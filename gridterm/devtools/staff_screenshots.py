@@ -53,7 +53,7 @@ def reproducible() -> Iterator[None]:
     clocks (a step per reading), the demo data's day, record ids and receipt numbers.
     The service runs in this process (a thread), so its clock is fixed here too."""
     from gridterm.core import demo_data, model, receipts
-    from gridterm.township import db
+    from gridterm.township.db import base as db_base
 
     device_clock = _ticking(DEVICE_START)
     service_clock = _ticking(SERVICE_START, step=20.0)  # the list's times spread out a little
@@ -80,7 +80,8 @@ def reproducible() -> Iterator[None]:
             )
         )
         stack.enter_context(mock.patch.object(receipts, "new_number", new_number))
-        stack.enter_context(mock.patch.object(db, "dt", service_dt))
+        # db.utcnow (and every table's default times) read the clock of db/base.py
+        stack.enter_context(mock.patch.object(db_base, "dt", service_dt))
         stack.enter_context(
             mock.patch.object(uuid, "uuid4", lambda: uuid.UUID(int=ids.getrandbits(128), version=4))
         )

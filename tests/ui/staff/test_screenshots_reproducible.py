@@ -42,4 +42,4 @@ def test_everything_put_back_afterwards():
     assert uuid.uuid4() != uuid.uuid4()
     assert receipts.new_number() != receipts.new_number()
     assert demo_data.populate.__name__ == "populate"
-    assert db.dt is dt
+    assert db.base.dt is dt
