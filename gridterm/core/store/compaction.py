@@ -24,47 +24,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from gridterm.core.store import files, journal
+from gridterm.core.store import journal
 from gridterm.core.store.errors import StoreClosed
-from gridterm.core.store.files import HOT, Tables, dump_tables, fsync_dir
+from gridterm.core.store.hot import Guard, HotStorage
+from gridterm.core.store.snapshot import drop_journals, write_snapshot
 
-if TYPE_CHECKING:
-    from gridterm.core.store.hot import Guard, HotStorage
-
-SNAPSHOT_TABLE = "_snapshot"
 COMPACT_MIN_BYTES = 1 << 20  # a journal smaller than this is never worth a fold
 COMPACT_RATIO = 2  # ... nor one smaller than twice the snapshot
-
-
-def write_snapshot(folder: Path, tables: Tables, generation: int) -> int:
-    """Write ``hot.json`` of ``generation`` atomically; returns its size in bytes."""
-    data = dump_tables({SNAPSHOT_TABLE: {"generation": generation}, **tables})
-    files.atomic_write(folder / HOT, data)
-    return len(data)
-
-
-def snapshot_generation(tables: dict[str, Any], default: int | None) -> int | None:
-    """Take the generation out of a snapshot's tables (``default`` when it has none)."""
-    marker = tables.pop(SNAPSHOT_TABLE, None)
-    gen = marker.get("generation") if isinstance(marker, dict) else None
-    if isinstance(gen, int) and not isinstance(gen, bool) and gen >= 0:
-        return gen
-    return default
-
-
-def drop_journals(folder: Path, below: int) -> None:
-    """Delete the journals a snapshot of generation ``below`` already holds."""
-    dropped = False
-    for gen, path in journal.journals(folder).items():
-        if gen < below:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                dropped = True
-    if dropped:
-        fsync_dir(folder)
 
 
 class Compactor:

@@ -19,9 +19,9 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from gridterm.core.store import journal
-from gridterm.core.store.compaction import drop_journals, write_snapshot
 from gridterm.core.store.errors import StoreReadOnly, StoreWriteFailed, reason
 from gridterm.core.store.files import HOT, Tables
+from gridterm.core.store.snapshot import drop_journals, write_snapshot
 from gridterm.core.store.tracked import TrackedDB, copy_json, put_back
 
 __all__ = ["HOT", "TABLES", "Change", "Guard", "HotFile", "HotStorage", "copy_json"]

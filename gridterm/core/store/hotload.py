@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from gridterm.core.store import journal
-from gridterm.core.store.compaction import snapshot_generation
 from gridterm.core.store.errors import StoreCorrupt, StoreUnavailable, Unreadable
 from gridterm.core.store.files import (
     CORRUPT,
@@ -37,6 +36,7 @@ from gridterm.core.store.files import (
     salvage_tables,
 )
 from gridterm.core.store.hot import TABLES
+from gridterm.core.store.snapshot import snapshot_generation
 
 READ_ATTEMPTS = 20  # a reader racing the writer's compaction reads again, this many times
 
