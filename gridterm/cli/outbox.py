@@ -141,9 +141,9 @@ def run(args: argparse.Namespace) -> int:
     from gridterm.core.paths import data_dir
     from gridterm.core.store import Store
 
-    with Store.open(
-        data_dir(args.data_dir), recover=bool(getattr(args, "recover", False))
-    ) as store:
+    recover = bool(getattr(args, "recover", False))
+    # Listing needs no lock: it works while the app has the data folder open.
+    with Store.open(data_dir(args.data_dir), recover=recover, read_only=not recover) as store:
         if store.recovered:
             print(t("store.recovered", **store.recovered), file=sys.stderr)
         records = store.outbox()

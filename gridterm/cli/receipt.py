@@ -3,7 +3,8 @@
 
 A number is checked before anything is looked up: a mistyped one is answered by what is
 wrong with it (its check character does not match), never by "not found".  Receipts are read
-from this device's store; the command never imports Textual.
+from this device's store through a read-only view, which takes no lock: the command works
+while the app has the data folder open.  It never imports Textual.
 """
 
 from __future__ import annotations
@@ -88,9 +89,9 @@ def run(args: argparse.Namespace) -> int:
         raise ReceiptError("receipts.cli.need_number")
     if args.number:
         parse_number(args.number)  # a mistyped number is answered before the store is opened
-    with Store.open(
-        data_dir(args.data_dir), recover=bool(getattr(args, "recover", False))
-    ) as store:
+    recover = bool(getattr(args, "recover", False))
+    # Reading needs no lock: the list and a receipt work while the app has the folder open.
+    with Store.open(data_dir(args.data_dir), recover=recover, read_only=not recover) as store:
         if args.list:
             rows = issued(store.query(archived=True))
         else:

@@ -20,6 +20,7 @@ from gridterm.core.store import (
 )
 from gridterm.core.store import archive as store_archive
 from gridterm.core.store import files as store_files
+from gridterm.core.store import journal as store_journal
 
 HOUSEHOLD = {"village": "李家村", "head": "张三"}
 REPORT = {"category": "safety", "urgency": "normal", "place": "村口", "description": "电线私拉乱接"}
@@ -53,16 +54,40 @@ def stored(rec, result="stored", error=None):
     return {"id": rec["id"], "rev": rec["rev"], "result": result, "error": error}
 
 
+JOURNAL = "journal"  # what count_writes notes for an append to the hot set's journal
+
+
 def count_writes(monkeypatch) -> list:
+    """Every write to disk: a file replaced (its name) or a journal entry appended."""
     written = []
-    real = store_files._atomic_write
+    real_write, real_append = store_files.atomic_write, store_journal.Appender.append
 
     def spy(path, data):
         written.append(path.name)
-        real(path, data)
+        real_write(path, data)
 
-    monkeypatch.setattr(store_files, "_atomic_write", spy)
+    def spy_append(self, entry):
+        written.append(JOURNAL)
+        real_append(self, entry)
+
+    monkeypatch.setattr(store_files, "atomic_write", spy)
+    monkeypatch.setattr(store_journal.Appender, "append", spy_append)
     return written
+
+
+def on_disk(data_dir) -> dict:
+    """The hot records as the disk holds them (snapshot + journal), read by another view."""
+    with Store.open(data_dir, read_only=True) as view:
+        return {r["id"]: r for r in view.query()}
+
+
+def fail_appends(monkeypatch, error=None) -> None:
+    """Every journal append fails as a full disk would (a monkeypatched append)."""
+
+    def full_disk(self, entry):
+        raise error or OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_journal.Appender, "append", full_disk)
 
 
 # -- create / update / get
@@ -74,8 +99,7 @@ def test_create_validates_and_saves_rev_1_unsent(store, data_dir):
     assert rec["device"] == store.meta_get("device_id") != ""
     assert rec["synced_rev"] == 0 and rec["sync_error"] is None
     assert [r["id"] for r in store.outbox()] == [rec["id"]]
-    on_disk = json.loads((data_dir / HOT).read_text(encoding="utf-8"))
-    assert on_disk["records"][rec["id"]]["data"] == REPORT
+    assert on_disk(data_dir)[rec["id"]]["data"] == REPORT
 
 
 def test_create_uses_enrollment_for_grid_and_officer(store):
@@ -127,7 +151,7 @@ def test_update_bumps_rev_only_when_something_changed(store, clock):
     assert store.get(rec["id"]) == with_receipt
 
 
-def test_every_save_is_one_write_of_the_hot_file(store, monkeypatch):
+def test_every_save_is_one_append_to_the_journal(store, monkeypatch):
     writes = count_writes(monkeypatch)
     rec = store.create("report", REPORT)
     store.update(rec["id"], data=report(place="桥头"))
@@ -135,7 +159,7 @@ def test_every_save_is_one_write_of_the_hot_file(store, monkeypatch):
     store.meta_set("cursor", 2)
     store.save_draft("d", {"x": 1})
     store.save_mediator({"name": "李大爷"})
-    assert writes == [HOT] * 6
+    assert writes == [JOURNAL] * 6  # no file is rewritten on the keystroke path
 
 
 def test_update_of_unknown_id_is_a_clear_error(store):
@@ -169,7 +193,9 @@ def test_saves_survive_reopen(data_dir):
 def test_files_are_private(store, data_dir):
     store.create("report", REPORT)
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
-    for name in (HOT, "store.lock"):
+    journals = [p.name for p in data_dir.glob("hot.*.journal")]
+    assert len(journals) == 1
+    for name in (HOT, "store.lock", *journals):
         assert stat.S_IMODE(os.stat(data_dir / name).st_mode) == 0o600
 
 
@@ -234,7 +260,7 @@ def test_mark_synced_stored_leaves_the_outbox_in_one_write(store, monkeypatch, c
     recs = [store.create("report", report(place=f"{i}号")) for i in range(5)]
     writes = count_writes(monkeypatch)
     assert store.mark_synced([stored(r) for r in recs[:3]]) == 3
-    assert writes == [HOT]
+    assert writes == [JOURNAL]
     assert [r["id"] for r in store.outbox()] == [r["id"] for r in recs[3:]]
     assert store.get(recs[0]["id"])["synced_rev"] == 1
 
@@ -283,12 +309,12 @@ def test_archive_moves_synced_and_closed_records_only(store, data_dir):
     open_synced = store.create("report", report(place="桥头"))
     store.mark_synced([stored(open_synced)])
     unsent_household = store.create("household", {**HOUSEHOLD, "head": "王五"})
-    hot_before = (data_dir / HOT).stat().st_size
+    hot_before = len(on_disk(data_dir))
 
     assert store.archive() == 2
-    hot = json.loads((data_dir / HOT).read_text(encoding="utf-8"))["records"]
+    hot = on_disk(data_dir)
     assert set(hot) == {open_synced["id"], unsent_household["id"]}
-    assert (data_dir / HOT).stat().st_size < hot_before
+    assert len(hot) < hot_before
     month = done["created_at"][:7]
     shard = json.loads((data_dir / "archive" / f"{month}.json").read_text(encoding="utf-8"))
     assert set(shard["records"]) == {done["id"]}
@@ -350,14 +376,7 @@ def test_editing_an_archived_record_brings_it_back_to_the_outbox(store):
 
 def test_a_duplicate_left_by_a_crash_is_resolved_in_favour_of_hot(store, data_dir, monkeypatch):
     done = _closed_report(store)
-    real = store_files._atomic_write
-
-    def crash_on_hot(path, data):
-        if path.name == HOT:
-            raise OSError("simulated crash before the hot write")
-        real(path, data)
-
-    monkeypatch.setattr(store_files, "_atomic_write", crash_on_hot)
+    fail_appends(monkeypatch, OSError("simulated crash before the hot write"))
     with pytest.raises(StoreWriteFailed):
         store.archive()
     monkeypatch.undo()
@@ -369,14 +388,10 @@ def test_a_duplicate_left_by_a_crash_is_resolved_in_favour_of_hot(store, data_di
 
 def test_failed_write_leaves_memory_as_the_disk(store, monkeypatch):
     rec = store.create("report", REPORT)
-
-    def full_disk(path, data):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(store_files, "_atomic_write", full_disk)
+    fail_appends(monkeypatch)
     with pytest.raises(StoreWriteFailed) as err:
         store.update(rec["id"], data=report(place="桥头"))
-    assert "No space left on device" in str(err.value) and HOT in str(err.value)
+    assert "No space left on device" in str(err.value) and ".journal" in str(err.value)
     with pytest.raises(StoreWriteFailed):
         store.create("household", HOUSEHOLD)
     with pytest.raises(StoreWriteFailed):
@@ -439,7 +454,7 @@ def test_meta_drafts_roster_reference_persist(data_dir, monkeypatch):
     with Store.open(data_dir) as s:
         writes = count_writes(monkeypatch)
         s.meta_update({"cursor": 42, "last_sync_ok": "2026-11-25T10:00:00+08:00"})
-        assert writes == [HOT]
+        assert writes == [JOURNAL]
         s.meta_set("printer", {"path": "/dev/usb/lp0"})
         s.save_draft("visit:new", {"answers": {"a1": "yes"}})
         s.save_draft("gone", 1)
@@ -475,7 +490,8 @@ def test_leftover_temp_files_are_removed_at_open(data_dir):
     (data_dir / "notes.txt").write_text("mine")
     with Store.open(data_dir) as s:
         assert s.get(rec["id"]) == rec
-    assert sorted(p.name for p in data_dir.iterdir()) == [HOT, "notes.txt", "store.lock"]
+    names = sorted(p.name for p in data_dir.iterdir())
+    assert names == ["hot.00000002.journal", HOT, "notes.txt", "store.lock"]
 
 
 def test_large_archive_queries_stream_through_shards(data_dir, monkeypatch):

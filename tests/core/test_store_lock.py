@@ -50,8 +50,9 @@ def test_second_process_gets_store_locked_and_touches_nothing(data_dir):
             )
             assert out.returncode == 17, out.stderr
             assert words in out.stdout and str(data_dir) in out.stdout
+        # A command that writes (reading commands open a read-only view and need no lock).
         cli = subprocess.run(
-            [sys.executable, "-m", "gridterm", "--data-dir", str(data_dir), "outbox"],
+            [sys.executable, "-m", "gridterm", "--data-dir", str(data_dir), "sync"],
             capture_output=True,
             text=True,
             env=_env(),

@@ -15,11 +15,11 @@ REPORT = {"category": "safety", "urgency": "normal", "place": "村口", "descrip
 
 def test_new_store_is_at_the_current_version(data_dir):
     with Store.open(data_dir) as s:
-        assert s.meta_get("schema_version") == SCHEMA_VERSION == 1
+        assert s.meta_get("schema_version") == SCHEMA_VERSION == 2
         assert s.meta_get("device_id")
 
 
-def test_v0_file_is_migrated_to_v1(data_dir):
+def test_v0_file_is_migrated_to_the_current_version(data_dir):
     """A file from before versioning: records without device-only keys or wire bytes."""
     rec = model.new_record("report", REPORT, device="dev-0")
     data_dir.mkdir()
@@ -29,9 +29,9 @@ def test_v0_file_is_migrated_to_v1(data_dir):
         assert got["synced_rev"] == 0 and got["sync_state"] == "unsent"
         assert s.wire(got) == model.canonical_json(model.wire_form(rec))
         assert [r["id"] for r in s.outbox()] == [rec["id"]]
-        assert s.meta_get("schema_version") == 1
+        assert s.meta_get("schema_version") == SCHEMA_VERSION
     on_disk = json.loads((data_dir / HOT).read_text(encoding="utf-8"))
-    assert on_disk["meta"]["schema_version"] == {"value": 1}
+    assert on_disk["meta"]["schema_version"] == {"value": SCHEMA_VERSION}
     assert set(on_disk) >= {"records", "meta", "drafts", "roster"}
 
 
@@ -40,18 +40,20 @@ def test_a_new_migration_runs_once_at_open(data_dir, monkeypatch):
         rec = s.create("report", REPORT)
     calls = []
 
-    def to_2(tables):
-        """Example: v2 keeps a count of records in meta."""
+    nxt = SCHEMA_VERSION + 1
+
+    def to_next(tables):
+        """Example: the next version keeps a count of records in meta."""
         calls.append(1)
         tables["meta"]["record_count"] = {"value": len(tables["records"])}
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 2, to_2)
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", nxt)
+    monkeypatch.setitem(store_mod.MIGRATIONS, nxt, to_next)
     with Store.open(data_dir) as s:
-        assert s.meta_get("schema_version") == 2 and s.meta_get("record_count") == 1
+        assert s.meta_get("schema_version") == nxt and s.meta_get("record_count") == 1
         assert s.get(rec["id"]) == rec
     with Store.open(data_dir) as s:
-        assert s.meta_get("schema_version") == 2
+        assert s.meta_get("schema_version") == nxt
     assert calls == [1]
 
 
@@ -64,8 +66,8 @@ def test_a_failing_migration_changes_nothing(data_dir, monkeypatch):
         tables["records"].clear()
         raise RuntimeError("bug in migration")
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 2, broken)
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(store_mod.MIGRATIONS, SCHEMA_VERSION + 1, broken)
     with pytest.raises(RuntimeError):
         Store.open(data_dir)
     assert (data_dir / HOT).read_bytes() == before

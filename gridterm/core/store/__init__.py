@@ -3,18 +3,20 @@
 A data folder holds::
 
     store.lock            the single-writer lock (flock); a second gridterm gets StoreLocked
-    hot.json              TinyDB tables records, meta, drafts, roster: only what is live —
-                          the outbox (unsent, needs attention) and open items
+    hot.json              the hot set's snapshot: TinyDB tables records, meta, drafts, roster —
+                          only what is live: the outbox (unsent, needs attention), open items
+    hot.NNNNNNNN.journal  the saves since that snapshot, one framed entry per save
     archive/YYYY-MM.json  synced *and* closed records, one shard per month of created_at
     archive/households.json   synced, closed households (one small shard, see docs/store.md)
     archive/index.json    record id -> shard name (derived; rebuilt from the shards if lost)
     reference.json        what the township publishes (templates, households, mediators)
 
-Every file is written the same way: a temp file in the same folder (created 0600), flush,
-fsync, ``os.replace``, fsync the folder.  A save that returned is on disk; a kill at any
-instant leaves the old file or the new one, never a torn one.  The parsed tables stay in
-memory, so reads never touch the disk, and a save serialises only the hot file — its cost
-does not grow with the archive.
+A save appends the documents it changed to the journal (one write, one fsync; no rename):
+its cost is the change, not the hot set, nor the archive.  The journal is folded into a new
+snapshot in the background (``compaction``).  Every other file is written whole the same
+way: a temp file in the same folder (created 0600), flush, fsync, ``os.replace``, fsync the
+folder.  A save that returned is on disk; a kill at any instant loses no save that returned.
+The parsed tables stay in memory, so reads never touch the disk.
 
 One module a job; this file only gathers their public names:
 
@@ -22,7 +24,10 @@ One module a job; this file only gathers their public names:
 - ``records``     save, read, query, the outbox, sync answers, archiving
 - ``archive``     the shards and their index
 - ``outbox``      a record's outbox state and wire bytes, and the orders of records
-- ``hot``         the hot file's tables in memory; ``files``: the file format and safe writes
+- ``hot``         the hot set's tables in memory; ``tracked``: the TinyDB table that knows
+                  what a save changed; ``journal``: the journal's format; ``compaction``;
+                  ``hotload``: opening the hot set (the damage rules); ``files``: the
+                  snapshot's format and safe writes
 - ``lock``, ``migrations``, ``errors``
 - ``meta``, ``drafts``, ``roster``, ``reference``: the small key-value parts
 - ``protocol``    ``RecordStore``: what the sync client needs of a store
@@ -44,6 +49,7 @@ from gridterm.core.store.errors import (
     StoreCorrupt,
     StoreError,
     StoreLocked,
+    StoreReadOnly,
     StoreTooNew,
     StoreUnavailable,
     StoreWriteFailed,
@@ -78,6 +84,7 @@ __all__ = [
     "StoreCorrupt",
     "StoreError",
     "StoreLocked",
+    "StoreReadOnly",
     "StoreTooNew",
     "StoreUnavailable",
     "StoreWriteFailed",

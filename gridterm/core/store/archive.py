@@ -45,8 +45,9 @@ def shard_name(rec: Mapping[str, Any]) -> str:
 class Archive:
     """The archive folder of one store: its shards (cached) and its index."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read_only: bool = False) -> None:
         self.folder = folder  # the data folder; the archive is its ``archive/``
+        self.read_only = read_only  # a reader's: damage is reported, never moved aside
         self.shards: OrderedDict[str, FileStorage] = OrderedDict()
         self._index_storage: FileStorage | None = None
 
@@ -79,7 +80,7 @@ class Archive:
         storage = self.shards.get(name)
         if storage is None:
             folder = self._dir(create=create)
-            storage = load_file(folder / f"{name}.json")
+            storage = load_file(folder / f"{name}.json", self.read_only)
             self.shards[name] = storage
             held = sum(len(st.read().get("records", {})) for st in self.shards.values())
             while held > SHARD_CACHE_RECORDS and len(self.shards) > 1:
@@ -95,7 +96,7 @@ class Archive:
 
     def _index_file(self) -> FileStorage:
         if self._index_storage is None:
-            path = self._dir(create=True) / INDEX
+            path = self._dir(create=not self.read_only) / INDEX
             try:
                 storage = FileStorage(path, load_tables(path.read_bytes()))
             except (FileNotFoundError, Unreadable):

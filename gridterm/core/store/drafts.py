@@ -17,10 +17,10 @@ class Drafts:
             return default if doc is None else copy_json(doc.get("value"))
 
     def save_draft(self, key: str, value: Any) -> None:
-        with self._hot.guard():
+        with self._hot.writing():
             self._hot.put("drafts", key, {"value": copy_json(value)})
 
     def delete_draft(self, key: str) -> None:
-        with self._hot.guard():
+        with self._hot.writing():
             if key in self._hot.raw("drafts"):
                 self._hot.remove("drafts", [key])

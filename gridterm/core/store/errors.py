@@ -43,6 +43,12 @@ class StoreWriteFailed(StoreError):
     key = "store.write_failed"
 
 
+class StoreReadOnly(StoreError):
+    """A write through a read-only view of the store (``Store.open(…, read_only=True)``)."""
+
+    key = "journal.read_only"
+
+
 class Unreadable(Exception):
     """A file that does not parse as the tables it should hold (internal)."""
 

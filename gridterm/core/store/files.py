@@ -27,6 +27,7 @@ from gridterm.core.store.outbox import sync_state, wire_text
 # A file's tables: ``{table name: {document id: document}}``.
 Tables = dict[str, dict[str, Any]]
 
+HOT = "hot.json"  # the hot set's snapshot (see hot.py)
 TMP_SUFFIX = ".gridterm-tmp"
 CORRUPT = ".corrupt-"
 
@@ -163,7 +164,8 @@ def _salvage_record(doc_id: str, doc: Any) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------------- writing
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: temp file, fsync, rename, fsync the folder."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -246,7 +248,7 @@ class FileStorage(Storage):
 
     def commit(self) -> None:
         try:
-            _atomic_write(self.path, dump_tables(self._data))
+            atomic_write(self.path, dump_tables(self._data))
         except BaseException as exc:
             self._rollback()
             if isinstance(exc, OSError):
@@ -281,8 +283,9 @@ class FileStorage(Storage):
         pass
 
 
-def load_file(path: Path) -> FileStorage:
-    """Load a lazily-read file; one that does not parse is moved aside and reported."""
+def load_file(path: Path, read_only: bool = False) -> FileStorage:
+    """Load a lazily-read file; one that does not parse is moved aside (by a writer) and
+    reported."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -290,6 +293,8 @@ def load_file(path: Path) -> FileStorage:
     try:
         return FileStorage(path, load_tables(raw))
     except Unreadable as exc:
+        if read_only:
+            raise StoreCorrupt("journal.seen_damaged", path=str(path), reason=str(exc)) from None
         copy = move_aside(path)
         raise StoreCorrupt(
             "store.file_corrupt", path=str(path), copy=str(copy), reason=str(exc)

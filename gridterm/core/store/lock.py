@@ -44,15 +44,21 @@ def _release(fd: int) -> None:
 class FolderLock:
     """The data folder's lock, held from ``FolderLock(folder)`` until :meth:`release`."""
 
-    def __init__(self, folder: Path) -> None:
-        self._fd: int | None = _acquire(folder)
+    def __init__(self, folder: Path | None) -> None:
+        # ``None``: a reader's stand-in that takes no lock (-1 marks it open).
+        self._fd: int | None = _acquire(folder) if folder is not None else -1
         self._mutex = threading.RLock()
+
+    @classmethod
+    def none(cls) -> FolderLock:
+        """No lock at all, only the guard: for a read-only view, which never writes."""
+        return cls(None)
 
     def release(self) -> None:
         with self._mutex:
-            if self._fd is not None:
+            if self._fd is not None and self._fd >= 0:
                 _release(self._fd)
-                self._fd = None
+            self._fd = None
 
     @property
     def released(self) -> bool:

@@ -26,11 +26,11 @@ class Meta:
             return copy_json(self.value(key, default))
 
     def set(self, key: str, value: Any) -> None:
-        with self._hot.guard():
+        with self._hot.writing():
             self._hot.put("meta", key, {"value": copy_json(value)})
 
     def update(self, values: Mapping[str, Any]) -> None:
         """Set several keys in one write."""
-        with self._hot.guard(), self._hot.batch():
+        with self._hot.writing(), self._hot.batch():
             for key, value in values.items():
                 self._hot.put("meta", key, {"value": copy_json(value)})

@@ -11,11 +11,11 @@ import uuid
 from collections.abc import Callable
 
 from gridterm.core.store.errors import StoreTooNew
-from gridterm.core.store.files import FileStorage, Tables
-from gridterm.core.store.hot import TABLES
+from gridterm.core.store.files import Tables
+from gridterm.core.store.hot import TABLES, HotStorage
 from gridterm.core.store.outbox import sync_state, wire_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _migrate_to_1(tables: Tables) -> None:
@@ -34,11 +34,17 @@ def _migrate_to_1(tables: Tables) -> None:
         rec["sync_state"] = sync_state(rec)
 
 
+def _migrate_to_2(tables: Tables) -> None:
+    """v2: the hot set is a snapshot plus a journal (docs/store.md); the tables are as they
+    were.  The version is raised so that an older gridterm, which would read the snapshot
+    without the journal's saves and then write over them, refuses the folder instead."""
+
+
 # target version -> function that brings the raw hot tables from version-1 to it, in place.
-MIGRATIONS: dict[int, Callable[[Tables], None]] = {1: _migrate_to_1}
+MIGRATIONS: dict[int, Callable[[Tables], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
 
 
-def migrate(hot: FileStorage, force_write: bool = False) -> None:
+def migrate(hot: HotStorage, force_write: bool = False) -> None:
     """Bring the hot tables to ``SCHEMA_VERSION``; write them when anything ran (or forced).
 
     Raises ``StoreTooNew`` for a file from a newer gridterm, before changing anything.

@@ -72,7 +72,7 @@ class RecordBook:
 
     def create(self, kind: str, data: Record, receipts: list[Record] | None = None) -> Record:
         """Validate and save a new record (rev 1, unsent); returns it as saved."""
-        with self._hot.guard():
+        with self._hot.writing():
             device, grid, officer = self._device()
             rec = model.new_record(
                 kind,
@@ -95,7 +95,7 @@ class RecordBook:
 
         An archived record that is edited comes back to the hot file (it is unsent again).
         """
-        with self._hot.guard():
+        with self._hot.writing():
             current = self._stored(record_id)
             if current is None:
                 raise RecordNotFound(id=record_id)
@@ -171,7 +171,7 @@ class RecordBook:
         in "needs attention" with the reason — unless it was edited since (a newer rev is
         simply unsent).  Returns how many records changed.
         """
-        with self._hot.guard():
+        with self._hot.writing():
             hot = self._hot.raw("records")
             by_id: dict[str, Mapping[str, Any]] = {}
             for result in results:
@@ -204,7 +204,7 @@ class RecordBook:
         officer) comes back to the hot file.  An update older than what the record holds
         (lower ``seq``) is ignored.  Returns how many records changed.
         """
-        with self._hot.guard():
+        with self._hot.writing():
             hot_updates, by_shard = self._place_updates(updates)
             changed, reopened = self._update_archived(by_shard)
             with self._hot.batch():
@@ -279,7 +279,7 @@ class RecordBook:
         the records out of the hot file: a digest of what is leaving (Home keeps each
         household's latest visit that way) is never lost and never ahead of the move.
         """
-        with self._hot.guard():
+        with self._hot.writing():
             moving = [
                 rec
                 for rec in self._hot.raw("records").values()

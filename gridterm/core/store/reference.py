@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from gridterm.core.store.errors import StoreReadOnly
 from gridterm.core.store.files import FileStorage, load_file
 from gridterm.core.store.hot import Guard, copy_json
 
@@ -17,14 +18,15 @@ REFERENCE_KINDS = ("templates", "households", "mediators")
 
 
 class Reference:
-    def __init__(self, folder: Path, guard: Guard) -> None:
+    def __init__(self, folder: Path, guard: Guard, read_only: bool = False) -> None:
         self._path = folder / REFERENCE
         self._guard = guard
+        self._read_only = read_only
         self._storage: FileStorage | None = None
 
     def _file(self) -> FileStorage:
         if self._storage is None:
-            self._storage = load_file(self._path)
+            self._storage = load_file(self._path, self._read_only)
         return self._storage
 
     def items(self, kind: str) -> list[dict[str, Any]]:
@@ -51,6 +53,8 @@ class Reference:
         if kind not in REFERENCE_KINDS:
             raise ValueError(f"unknown reference kind {kind!r}; use one of {REFERENCE_KINDS}")
         with self._guard():
+            if self._read_only:
+                raise StoreReadOnly()
             storage = self._file()
             tables = dict(storage.read())
             tables[kind] = {str(i): copy_json(item) for i, item in enumerate(items)}

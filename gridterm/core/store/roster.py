@@ -26,7 +26,7 @@ class Roster:
 
     def save_mediator(self, mediator: Mapping[str, Any]) -> dict[str, Any]:
         """Add or replace one mediator (by ``id``; a new one gets an id); returns it as saved."""
-        with self._hot.guard():
+        with self._hot.writing():
             name = mediator.get("name") if isinstance(mediator, dict) else None
             if not isinstance(name, str) or not name.strip():
                 raise StoreError("store.mediator_name")
