@@ -140,15 +140,25 @@ def test_finishing_is_one_write_of_the_store(store, safety, monkeypatch):
     kills it for real)."""
     draft = answered_draft(safety, reports=3)
     keep_draft(store, draft)
+    # A save is one journal entry (gridterm.core.store.journal): count the entries, and
+    # check nothing is written the old way (a file rewritten and renamed) beside them.
+    from gridterm.core.store.journal import Appender
+
     writes: list[str] = []
-    replace = os.replace
+    renames: list[str] = []
+    append, replace = Appender.append, os.replace
+
+    def counting_append(self, entry):
+        writes.append("journal")
+        return append(self, entry)
 
     def counting_replace(src, dst, *args, **kwargs):
-        writes.append(os.fspath(dst))
+        renames.append(os.fspath(dst))
         return replace(src, dst, *args, **kwargs)
 
+    monkeypatch.setattr(Appender, "append", counting_append)
     monkeypatch.setattr(os, "replace", counting_replace)
     finished = finish_visit(store, draft, safety, NOW)
     assert len(finished.reports) == 3
-    assert len(writes) == 1
+    assert len(writes) == 1 and renames == []
     assert len(store.query(kind="report")) == 3 and load_draft(store) is None
