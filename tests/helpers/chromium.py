@@ -115,3 +115,11 @@ def print_pdf(url: str, out: Path) -> bytes:
     done = run("--no-pdf-header-footer", f"--print-to-pdf={out}", url)
     assert out.exists(), done.stderr[-2000:]
     return out.read_bytes()
+
+
+def keep(path: Path) -> None:
+    """A copy of a screenshot in ``GRIDTERM_SHOTS`` (when set), for a person to look at."""
+    folder = os.environ.get("GRIDTERM_SHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        shutil.copy(path, folder)

@@ -9,9 +9,7 @@ temporary folder (``GRIDTERM_SHOTS=DIR`` keeps a copy) for a person to look at.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin
@@ -54,13 +52,6 @@ def verdict(dom: str) -> str | None:
     return found.group(1) if found else None
 
 
-def keep(path) -> None:
-    folder = os.environ.get("GRIDTERM_SHOTS")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-        shutil.copy(path, folder)
-
-
 def png_size_and_colours(path) -> tuple[int, int, int]:
     width, height, rows, _ = png.Reader(filename=str(path)).asRGBA8()
     colours = set()
@@ -92,7 +83,7 @@ def test_screenshots_at_phone_size(live_service, receipt, tmp_path):
     }
     for name, path in pages.items():
         shot = chromium.screenshot(live_service.url + path, tmp_path / f"resident-{name}.png")
-        keep(shot)
+        chromium.keep(shot)
         width, height, colours = png_size_and_colours(shot)
         assert (width, height) == (375, 667)
         assert colours > 8, f"{name}: the page drew next to nothing"

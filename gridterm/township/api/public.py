@@ -44,7 +44,7 @@ from gridterm.core import receipts, workflow
 from gridterm.core.i18n import t
 from gridterm.township.api.deps import client_address, read_session
 from gridterm.township.api.ratelimit import TokenBucket
-from gridterm.township.services import contact, resident
+from gridterm.township.services import agreement_page, contact, resident
 
 router = APIRouter(tags=["public"])
 
@@ -52,6 +52,7 @@ CST = dt.timezone(dt.timedelta(hours=8))
 DEFAULT_RATE = (30.0, 0.5)  # a burst of 30 pages, then one every 2 seconds per address
 
 _HTML = {"text/html": {"schema": {"type": "string"}}}
+_HTML1 = {"content": _HTML}
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "Genuine receipt: status page, or 'not received yet'", "content": _HTML},
     400: {"description": "Incomplete link (no signature), or a mistyped number", "content": _HTML},
@@ -380,3 +381,49 @@ def _as_typed(text: str) -> str:
 
 def _say_plain(key: str) -> str:
     return t(f"resident_page.{key}", lang="zh_CN")
+
+
+_AGREEMENT_STATUS = {"agreement": 200, "not_received": 404, "expired": 410, "refused": 404}
+
+
+@router.get(
+    "/agreement/{record_id}",
+    response_class=HTMLResponse,
+    responses={
+        200: {"description": "The agreement, one A4 copy per party and one archived", **_HTML1},
+        404: {"description": "Not received yet, or not a link a device made", **_HTML1},
+        410: {"description": "The link has expired", **_HTML1},
+        429: RESPONSES[429],
+    },
+)
+def agreement(
+    request: Request,
+    record_id: str = Path(description="The case's record id"),
+    rev: str = Query(default="", description="The rev the device showed"),
+    exp: str = Query(default="", description="When the link expires (Unix seconds)"),
+    s: str = Query(default="", description="The device's signature of the link"),
+    lang: str = Query(default="zh_CN", description="zh_CN or en"),
+    session: Session = Depends(read_session),
+) -> HTMLResponse:
+    """A case's mediation agreement to print on A4, for a link the officer's device signed
+    (the parties' names in full: never without the device's signature)."""
+    bucket = limiter(request.app)
+    address = client_address(request)
+    if not bucket.allowed(address):
+        seconds = bucket.retry_after(address)
+        return HTMLResponse(
+            html.escape(t("public.rate_limited", lang="zh_CN", seconds=seconds)),
+            status_code=429,
+            headers={"Retry-After": str(seconds), "Cache-Control": "no-store"},
+        )
+    bucket.spend(address)
+    answer = agreement_page.look_up(session, record_id, rev, exp, s, lang)
+    return HTMLResponse(
+        agreement_page.page(answer, lang),
+        status_code=_AGREEMENT_STATUS[answer.state],
+        headers={
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Robots-Tag": "noindex, nofollow",
+        },
+    )
