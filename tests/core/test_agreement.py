@@ -32,11 +32,11 @@ def a_case(**changes) -> dict:
             {
                 "name": "赵小红",
                 "role": "applicant",
-                "id_number": "110101198001010028",
+                "id_number": "110101198001010029",
                 "phone": "13800138000",
                 "address": "石桥村3组12号",
             },
-            {"name": "钱大伟", "role": "respondent", "id_number": "11010119750615001X"},
+            {"name": "钱大伟", "role": "respondent", "id_number": "110101197506150014"},
         ],
         "dispute_type": "neighbour",
         "source": "party_applied",
@@ -109,7 +109,7 @@ def test_text_holds_every_art29_item_every_party_and_a_copy_each():
         assert "申请人：赵小红，女，46岁，电话13800138000，住址石桥村3组12号" in flat
         assert "被申请人：钱大伟，男，51岁" in flat
         assert "\n13800138000，" in copy  # the phone number is never broken across lines
-        assert "110101198001010028" not in copy  # the ID number stays in the case file
+        assert "110101198001010029" not in copy  # the ID number stays in the case file
         assert all(width(line) <= LINE_COLUMNS for line in copy.splitlines())
     assert "赵小红 收执" in copies[0] and "钱大伟 收执" in copies[1]
     assert "存档" in copies[2] and "共3份之第3份" in copies[2].replace("\n", "")
@@ -176,9 +176,9 @@ def test_english_uses_its_own_words():
 @pytest.mark.parametrize(
     ("id_number", "on", "expected"),
     [
-        ("110101198001010028", dt.date(2026, 1, 1), ("female", 46)),
-        ("110101198001020028", dt.date(2026, 1, 1), ("female", 45)),  # birthday tomorrow
-        ("11010119750615001X", dt.date(2026, 6, 15), ("male", 51)),
+        ("110101198001010029", dt.date(2026, 1, 1), ("female", 46)),
+        ("110101198001020020", dt.date(2026, 1, 1), ("female", 45)),  # birthday tomorrow
+        ("110101197506150014", dt.date(2026, 6, 15), ("male", 51)),
         ("11010119750615001", dt.date(2026, 6, 15), ("", None)),
         ("", dt.date(2026, 6, 15), ("", None)),
     ],

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlencode
 
 CONTEXT = b"gridterm-agreement-v1|"
 LINK_TTL = timedelta(hours=24)
@@ -40,10 +39,11 @@ def agreement_link(
     """The signed link to rev ``rev`` of case ``record_id``'s agreement, valid for a day."""
     moment = now or datetime.now(timezone.utc)
     expires = int((moment + LINK_TTL).timestamp())
-    query = {"rev": int(rev), "exp": expires, "s": link_signature(record_id, rev, expires, secret)}
-    if lang != "zh_CN":
-        query["lang"] = lang
-    return f"{str(service_url).rstrip('/')}/agreement/{record_id}?{urlencode(query)}"
+    # Every part is a number, hex or a language code: nothing in the query needs quoting.
+    query = f"rev={int(rev)}&exp={expires}&s={link_signature(record_id, rev, expires, secret)}"
+    if lang in ("en",):
+        query += f"&lang={lang}"
+    return f"{str(service_url).rstrip('/')}/agreement/{record_id}?{query}"
 
 
 def link_state(
