@@ -11,10 +11,14 @@ from gridterm.core.i18n import t
 
 def register(sub: argparse._SubParsersAction) -> None:
     township = sub.add_parser("township", help=t("service.admin.township.help"))
-    township_sub = township.add_subparsers(dest="action", metavar="add", required=True)
+    township_sub = township.add_subparsers(dest="action", metavar="add|set", required=True)
     p = township_sub.add_parser("add", help=t("service.admin.township_add.help"))
     p.add_argument("name", metavar="NAME")
     p.set_defaults(func=command(township_add))
+    p = township_sub.add_parser("set", help=t("township_phone.set.help"))
+    p.add_argument("township", metavar="TOWNSHIP", help=t("township_phone.opt.township"))
+    p.add_argument("--phone", required=True, metavar="PHONE", help=t("township_phone.opt.phone"))
+    p.set_defaults(func=command(township_set))
 
     grid = sub.add_parser("grid", help=t("service.admin.grid.help"))
     grid_sub = grid.add_subparsers(dest="action", metavar="add", required=True)
@@ -59,6 +63,15 @@ def township_add(args: argparse.Namespace, session: Any) -> list[str]:
 
     row = admin.add_township(session, args.name)
     return [t("service.admin.created_township", name=row.name), row.id]
+
+
+def township_set(args: argparse.Namespace, session: Any) -> list[str]:
+    from gridterm.township.services import contact
+
+    row = contact.set_phone(session, args.township, args.phone)
+    if row.phone:
+        return [t("township_phone.set.done", name=row.name, phone=row.phone), row.id]
+    return [t("township_phone.set.cleared", name=row.name), row.id]
 
 
 def grid_add(args: argparse.Namespace, session: Any) -> list[str]:

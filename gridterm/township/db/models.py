@@ -32,6 +32,8 @@ class Township(Base):
     __tablename__ = "townships"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The number residents call (the resident page shows it); "" until the admin sets it.
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

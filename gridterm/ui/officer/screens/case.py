@@ -145,6 +145,7 @@ class CaseScreen(GridScreen):
         Binding("m", "add_mediator", "wf.key.add_mediator", id="wf.case.add_mediator"),
         Binding("s", "add_session", "wf.key.add_session", id="wf.case.add_session"),
         Binding("a", "agreement", "wf.key.agreement", id="wf.case.agreement"),
+        Binding("p", "print_agreement", "agreement.key.agreement", id="wf.case.print_agreement"),
         Binding("u", "schedule_follow_up", "wf.key.schedule_follow_up", id="wf.case.schedule"),
         Binding("f", "record_follow_up", "wf.key.record_follow_up", id="wf.case.follow_up"),
         Binding("r", "report", "wf.key.raise_report", id="wf.case.report"),
@@ -287,6 +288,18 @@ class CaseScreen(GridScreen):
         from gridterm.ui.officer.screens.case_form import AgreementFormScreen
 
         self.app.push_screen(AgreementFormScreen(self.case_id), self._after)
+
+    def action_print_agreement(self) -> None:
+        """The agreement to print and sign (58 mm copies, the A4 page), once there is one."""
+        from gridterm.core.receipts.agreement import AgreementError
+        from gridterm.ui.officer.screens.agreement import AgreementScreen, agreement_of
+
+        try:
+            agreement_of(self.record, self.app.enrollment)
+        except AgreementError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.app.push_screen(AgreementScreen(self.record))
 
     def action_schedule_follow_up(self) -> None:
         from gridterm.ui.officer.screens.case_form import FollowUpFormScreen

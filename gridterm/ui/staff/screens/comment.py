@@ -19,7 +19,7 @@ class CommentDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(t("staff.comment.title"), classes="dialog-title", markup=False)
-            yield Input(id="cm-text", compact=True, max_length=2000)
+            yield Input(id="cm-text", max_length=2000)
             yield Static("", id="cm-error", classes="error-line", markup=False)
             yield Static(t("staff.comment.keys"), classes="hint", markup=False)
 

@@ -2,8 +2,9 @@
 
 The download runs in a thread worker that streams the answer to ``FILE.part`` and renames it
 when whole (``StaffClient.export``); the bar follows the bytes (``Content-Length``) and the
-line under it the record count (``X-Record-Count``).  ctrl+s (or enter) starts; escape closes,
-stopping a download that is still running (nothing is left under the file's name).
+line under it the record count (``X-Record-Count``).  Enter (on the format or in the file
+name) or ctrl+s starts, tab moves between the two; escape closes, stopping a download that
+is still running (nothing is left under the file's name).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[str | None]):
                 compact=True,
             )
             yield Static(t("staff.export.file"), classes="field-label")
-            yield Input(id="ex-path", compact=True)
+            yield Input(id="ex-path")
             yield ProgressBar(id="ex-bar", total=None, show_eta=False)
             yield Static("", id="ex-status", markup=False)
             yield Static(t("staff.export.keys"), classes="hint", markup=False)
@@ -89,7 +90,8 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected, "#ex-format")
     def _format_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#ex-path", Input).focus()
+        # The hint promises that enter starts, wherever the focus is; tab reaches the file.
+        self.action_start()
 
     @on(Input.Submitted, "#ex-path")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -45,11 +45,11 @@ class TransitionDialog(ModalScreen[dict | None]):
                     compact=True,
                 )
                 yield Static(t("staff.transition.reason"), classes="field-label")
-                yield Input(id="tr-reason", compact=True)
+                yield Input(id="tr-reason")
             yield Static(t("staff.transition.feedback"), classes="field-label")
-            yield Input(self.initial["feedback"], id="tr-feedback", compact=True)
+            yield Input(self.initial["feedback"], id="tr-feedback")
             yield Static(t("staff.transition.public_reply"), classes="field-label")
-            yield Input(self.initial["public_reply"], id="tr-reply", compact=True)
+            yield Input(self.initial["public_reply"], id="tr-reply")
             yield Static("", id="tr-error", classes="error-line", markup=False)
             yield Static(t("staff.dialog.keys"), classes="hint", markup=False)
 
