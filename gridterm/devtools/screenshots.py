@@ -18,9 +18,11 @@ import argparse
 import asyncio
 import inspect
 import itertools
+import random
 import shutil
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -68,6 +70,7 @@ def _shots() -> list[Shot]:
         Shot("visit-summary", None, push=_visit_summary_screen),
         Shot("cases", "cases"),
         Shot("case", "case", lambda ids: {"case_id": ids["case"]}),
+        Shot("agreement", "case", lambda ids: {"case_id": ids["case"]}, ("p",)),
         Shot("report", "report"),
         Shot("roster", "roster"),
         Shot("receipt", None, push=_receipt_screen),
@@ -121,8 +124,15 @@ def _prepare(folder: Path) -> dict:
             datetime(2026, 11, 25, 8, 0, tzinfo=CHINA) + timedelta(seconds=next(ticks))
         ).isoformat()
 
+    # Record ids from a seeded generator: a screen that shows one (the agreement's A4 link)
+    # draws the same picture every run.
+    ids_rng = random.Random(20261125)
+
+    def uuid4() -> uuid.UUID:
+        return uuid.UUID(int=ids_rng.getrandbits(128), version=4)
+
     store = Store.open(folder)
-    with mock.patch.object(model, "now_iso", now_iso):
+    with mock.patch.object(model, "now_iso", now_iso), mock.patch.object(uuid, "uuid4", uuid4):
         populate(store, today=TODAY)
         store.meta_set("enrollment", DEMO_ENROLLMENT)
         report = next(
