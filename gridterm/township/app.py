@@ -236,10 +236,11 @@ def create_app(
     app.state.gridterm = state
     install_error_handlers(app)
 
-    from gridterm.township.api import health, sync
+    from gridterm.township.api import health, staff_devices, sync
 
     app.include_router(health.router)
     app.include_router(sync.router)
+    app.include_router(staff_devices.router)
     for name in OPTIONAL_ROUTERS:
         try:
             module = importlib.import_module(f"gridterm.township.api.{name}")
