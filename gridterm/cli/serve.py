@@ -35,6 +35,10 @@ def run(args: argparse.Namespace) -> int:
     engine.dispose()
     shown = db.make_url_safe(url)
     print(t("service.serve.listening", host=args.host, port=args.port, db=shown), file=sys.stderr)
+    if getattr(args, "data_dir", None):
+        # The client bundle of a PostgreSQL service lives in the data folder: every worker
+        # (they build the app from the environment) must look in the same one.
+        os.environ["GRIDTERM_DATA_DIR"] = str(args.data_dir)
     if args.workers > 1:
         # Worker processes build the app themselves from the environment.
         os.environ["GRIDTERM_DB"] = url

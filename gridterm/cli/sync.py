@@ -2,6 +2,8 @@
 
 Suits cron and Termux:Job.  Exit status: 0 done, 1 the service could not be reached (the
 records stay queued), 2 an auth or configuration problem, 3 some records need attention.
+When the township recommends a newer gridterm, the last lines say so and give the command
+that installs it (the exit status is not changed by it).
 A progress bar goes to stderr for a big queue (or whenever stderr is a terminal).
 """
 
@@ -123,4 +125,19 @@ def run(args: argparse.Namespace) -> int:
                         error=entry.get("error") or "",
                     )
                 )
+        _tell_update(store, args.quiet)
     return EXIT_ATTENTION if summary.attention else EXIT_OK
+
+
+def _tell_update(store, quiet: bool) -> None:
+    """The township's word on this gridterm: a newer one to install, and the command that
+    installs it (alone on its line, to copy).  ``--quiet`` keeps only "you must update"."""
+    from gridterm import __version__
+    from gridterm.client.updates import notice
+
+    found = notice(store)
+    if found is None or (quiet and found.state != "required"):
+        return
+    out = sys.stderr if quiet else sys.stdout
+    print(t(f"install.sync.{found.state}", version=found.version, running=__version__), file=out)
+    print(found.command, file=out)

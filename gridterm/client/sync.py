@@ -57,6 +57,7 @@ from gridterm.client.http import (
     make_client,
     parse_retry_after,
 )
+from gridterm.client.updates import remember as remember_update_hint
 from gridterm.core.store.protocol import RecordStore
 from gridterm.core.usecases.home import remember_leaving
 
@@ -395,6 +396,7 @@ class SyncClient:
                     pending.flush()
                 self._progress("pull", result.updates + result.households, 0)
                 if not page.get("more"):
+                    remember_update_hint(self.store, page.get("client"))
                     return result
                 if new_cursor == cursor:
                     raise SyncError("sync.bad_answer", status=response.status_code)

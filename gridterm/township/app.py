@@ -14,6 +14,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -29,6 +30,7 @@ from gridterm.core.i18n import t
 from gridterm.township import db
 from gridterm.township.api.errors import ApiError, from_service, request_language
 from gridterm.township.api.ratelimit import TokenBucket
+from gridterm.township.services.client_bundle import bundle_root
 from gridterm.township.services.errors import ServiceError
 
 log = logging.getLogger("gridterm.township")
@@ -57,13 +59,22 @@ _STATUS_CODES = {
 class ServiceState:
     """What routes need besides the request: the engine, sessions, limits, clock hooks."""
 
-    def __init__(self, db_url: str, *, enroll_rate: tuple[float, float], base_url: str | None):
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        enroll_rate: tuple[float, float],
+        base_url: str | None,
+        bundle_dir: str | os.PathLike[str] | None = None,
+    ):
         self.db_url = db.normalize_url(db_url)
         self.engine = db.make_engine(self.db_url)
         self.sessions = db.session_factory(self.engine)
         capacity, per_second = enroll_rate
         self.enroll_limiter = TokenBucket(capacity=capacity, refill_per_second=per_second)
         self.base_url = base_url
+        # The client bundle phones install from (/simple/), beside the database by default.
+        self.bundle_dir = Path(bundle_dir) if bundle_dir else bundle_root(self.db_url)
 
 
 class BodySizeLimit:
@@ -211,12 +222,19 @@ def create_app(
     enroll_rate: tuple[float, float] = (10.0, 10.0 / 60.0),
     base_url: str | None = None,
     max_body: int = MAX_BODY_BYTES,
+    bundle_dir: str | os.PathLike[str] | None = None,
 ) -> FastAPI:
     """The service for the database at ``db_url`` (default: ``GRIDTERM_DB`` or the SQLite file
     in the data folder).  ``migrate`` applies Alembic migrations first.  ``enroll_rate`` is the
     per-address budget for wrong enrollment codes: (burst, refill per second).  ``base_url`` is
-    the public address devices are told to sync to (default: the address they enrolled at)."""
-    state = ServiceState(db_url or db.default_db_url(), enroll_rate=enroll_rate, base_url=base_url)
+    the public address devices are told to sync to (default: the address they enrolled at).
+    ``bundle_dir`` is the client bundle's folder (default: beside the database)."""
+    state = ServiceState(
+        db_url or db.default_db_url(),
+        enroll_rate=enroll_rate,
+        base_url=base_url,
+        bundle_dir=bundle_dir,
+    )
     if migrate:
         from gridterm.township.migrations import upgrade
 
@@ -236,10 +254,12 @@ def create_app(
     app.state.gridterm = state
     install_error_handlers(app)
 
-    from gridterm.township.api import health, sync
+    from gridterm.township.api import client_index, health, staff_devices, sync
 
     app.include_router(health.router)
     app.include_router(sync.router)
+    app.include_router(client_index.router)
+    app.include_router(staff_devices.router)
     for name in OPTIONAL_ROUTERS:
         try:
             module = importlib.import_module(f"gridterm.township.api.{name}")

@@ -89,13 +89,15 @@ def officer_add(args: argparse.Namespace, session: Any) -> list[str]:
 
 
 def code(args: argparse.Namespace, session: Any) -> list[str]:
-    from gridterm.township.services import admin
+    from gridterm.township.services import admin, client_versions, termux
 
     ttl = admin.parse_ttl(args.ttl)
     new_code, row = admin.issue_code(session, args.officer, ttl)
     officer = admin.find_officer(session, row.officer_id)
     expires = row.expires_at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    return [t("service.admin.created_code", officer=officer.name, expires=expires), new_code]
+    # How the officer's phone gets gridterm and this code in one line (docs/install.md).
+    hint = termux.install_line(client_versions.public_url(session), new_code)
+    return [t("service.admin.created_code", officer=officer.name, expires=expires), hint, new_code]
 
 
 def staff_add(args: argparse.Namespace, session: Any) -> list[str]:

@@ -5,7 +5,8 @@
   (``BEGIN IMMEDIATE`` on SQLite); committed by the service the route calls, rolled back if
   it raises.
 * :func:`current_device` — the enrolled, unrevoked device behind ``Authorization: Bearer``;
-  401 ``token_invalid`` / ``device_revoked`` otherwise.
+  401 ``token_invalid`` / ``device_revoked`` otherwise.  The gridterm version its
+  ``User-Agent`` names is kept on the device (:mod:`~gridterm.township.services.client_versions`).
 * :func:`current_staff` — township staff behind ``Authorization: Bearer``; 401 otherwise.
 
 The token lookups themselves are :mod:`gridterm.township.services.tokens`.  They use their
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.township import db
 from gridterm.township.api.errors import ApiError
-from gridterm.township.services import tokens
+from gridterm.township.services import client_versions, tokens
 from gridterm.township.services.tokens import DeviceIdentity, StaffIdentity
 
 bearer = HTTPBearer(auto_error=False, description="Device token or staff token")
@@ -62,8 +63,14 @@ def current_device(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> DeviceIdentity:
     token = _token(credentials)
-    with service_state(request).sessions() as session:
-        return tokens.device_for_token(session, token)
+    state = service_state(request)
+    with state.sessions() as session:
+        device = tokens.device_for_token(session, token)
+        # Which gridterm the device runs, for staff and for its update hints.
+        client_versions.note(
+            state.sessions, session, device.device_id, request.headers.get("user-agent")
+        )
+        return device
 
 
 def current_staff(

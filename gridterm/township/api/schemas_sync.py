@@ -65,6 +65,18 @@ class PullUpdate(BaseModel):
     seq: int
 
 
+class ClientHints(BaseModel):
+    """What the township says about the device's gridterm (docs/install.md)."""
+
+    recommended: str | None = Field(description="The version the township recommends")
+    lowest: str | None = Field(description="The lowest version it still accepts")
+    reported: str | None = Field(description="The version this device last reported")
+    update: Literal["none", "available", "required"] | None = Field(
+        description="'required' below the lowest accepted, 'available' below the recommended; "
+        "nothing the device sends is refused for its version"
+    )
+
+
 class PullOut(BaseModel):
     cursor: int
     more: bool
@@ -72,3 +84,5 @@ class PullOut(BaseModel):
     templates: list[dict[str, Any]]
     households: list[dict[str, Any]]
     mediators: list[dict[str, Any]]
+    # Added later: devices that do not know it ignore it.
+    client: ClientHints | None = None

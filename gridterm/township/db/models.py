@@ -75,6 +75,9 @@ class Device(Base):
     secret: Mapped[str] = mapped_column(String(128))
     enrolled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The gridterm version the device last said it runs (its User-Agent), for staff to see
+    # and for the update hints it pulls; None until it first syncs.
+    client_version: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class EnrollmentCode(Base):

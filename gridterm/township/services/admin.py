@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core.errors import GridtermError
 from gridterm.township import db
+from gridterm.township.services.client_versions import policy, version_words
 from gridterm.township.services.enrollment import code_hash, new_code, normalize_code
 from gridterm.township.services.tokens import new_token, token_hash
 
@@ -172,8 +173,10 @@ def set_pull_floor(session: Session, floor: int) -> None:
 
 
 def overview(session: Session) -> list[str]:
-    """Townships, grids, officers and devices as indented lines (ids included)."""
+    """Townships, grids, officers and devices as indented lines (ids included); each device
+    with the gridterm it last reported and whether the township wants it updated."""
     lines: list[str] = []
+    versions = policy(session)
     towns = session.execute(select(db.Township).order_by(db.Township.name)).scalars().all()
     for town in towns:
         lines.append(f"{town.name}  [{town.id}]")
@@ -195,5 +198,6 @@ def overview(session: Session) -> list[str]:
                 for dev in devices:
                     state = "revoked" if dev.revoked_at else "active"
                     when = dev.enrolled_at.date().isoformat()
-                    lines.append(f"      {dev.name} {when} {state}  [{dev.id}]")
+                    client = version_words(versions, dev.client_version)
+                    lines.append(f"      {dev.name} {when} {state} {client}  [{dev.id}]")
     return lines

@@ -3,6 +3,8 @@
 Changes are numbered by the service's one change sequence (``seq``): status and feedback on
 the grid's records, checklist templates, households and mediators.  A page never ends between
 two changes with the same seq, and the device keeps the cursor only after applying the page.
+Every page also carries the township's client version hints (``client``:
+:mod:`~gridterm.township.services.client_versions`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridterm.township import db
+from gridterm.township.services import client_versions
 from gridterm.township.services.errors import CursorExpired
 from gridterm.township.services.tokens import DeviceIdentity
 
@@ -106,6 +109,7 @@ def pull(session: Session, device: DeviceIdentity, cursor: int, limit: int) -> d
         "templates": [],
         "households": [],
         "mediators": [],
+        "client": client_versions.hints(session, device.device_id),
     }
     for _seq, what, row in items:
         if what == "update":

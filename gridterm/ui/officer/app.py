@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 
+from gridterm.client.updates import notice
 from gridterm.core.i18n import get_language, set_language, t
 from gridterm.ui.kit.messages import StoreChanged, SyncStateChanged
 from gridterm.ui.kit.shell import ShellApp
@@ -73,6 +74,7 @@ class GridtermApp(ShellApp):
         self.store = store
         self.data_dir = Path(data_dir) if data_dir else None
         self.sync_worker: Any = None  # gridterm.ui.officer.sync_worker.SyncWorker, once started
+        self._update_told: tuple[str, str] | None = None
 
     # -- what screens read -------------------------------------------------------------------
     @property
@@ -87,7 +89,11 @@ class GridtermApp(ShellApp):
         else:
             last = short_time(last_ok, self.now())
             sync_text = t("tui.header.synced", time=last) if last else t("tui.header.never")
-        return t("tui.header.outbox", count=len(self.store.outbox())) + " · " + sync_text
+        text = t("tui.header.outbox", count=len(self.store.outbox())) + " · " + sync_text
+        update = notice(self.store)
+        if update is not None:
+            text += " · " + t(f"install.header.{update.state}", version=update.version)
+        return text
 
     # -- background sync (gridterm/ui/officer/sync_worker.py, docs/sync.md) ------------------
     def on_mount(self) -> None:
@@ -110,6 +116,21 @@ class GridtermApp(ShellApp):
 
     def on_sync_state_changed(self, message: SyncStateChanged) -> None:
         self.sync_state = message.state
+        if message.state == "synced":
+            self._tell_update()
+
+    def _tell_update(self) -> None:
+        """Once per version: the update the township recommends, with the command for it
+        (the header keeps saying it is there)."""
+        update = notice(self.store)
+        if update is None or self._update_told == (update.state, update.version):
+            return
+        self._update_told = (update.state, update.version)
+        self.notify(
+            t("install.notify", version=update.version, command=update.command),
+            severity="warning" if update.state == "required" else "information",
+            timeout=30,
+        )
 
     def watch_sync_state(self) -> None:
         self.refresh_status_line()
