@@ -221,7 +221,6 @@ def export_records(
         "Cache-Control": "no-store",
     }
     audit.info("staff %s exported %d records as %s", staff.staff_id, job.total, fmt)
-    chunks, size = export.body(job, fmt)
-    if size is not None:
-        headers["Content-Length"] = str(size)
-    return StreamingResponse(chunks, media_type=export.MEDIA_TYPES[fmt], headers=headers)
+    return StreamingResponse(
+        export.body(job, fmt), media_type=export.MEDIA_TYPES[fmt], headers=headers
+    )
