@@ -84,7 +84,10 @@ def yes_no(value: Any) -> str:
 def moment(value: Any) -> datetime | None:
     """A time as China time (a spreadsheet cell holds no offset); None when it is not one."""
     found = as_datetime(value)
-    return found.astimezone(CHINA_TIME) if found else None
+    try:
+        return found.astimezone(CHINA_TIME) if found else None
+    except OverflowError:  # past the end of year 9999 once in China time
+        return None
 
 
 def day(value: Any) -> date | datetime | None:
@@ -137,16 +140,13 @@ def parties(data: dict[str, Any]) -> str:
     return SEP.join(out)
 
 
-def mediators(row: Row) -> str:
-    """The mediators by name (the roster's name when the case holds only an id)."""
-    roster = refs(row).get("mediators") or {}
+def mediators(data: dict[str, Any]) -> str:
+    """``周德明（乡贤）``: the mediators by name, with their standing; never their roster id."""
     out = []
-    for entry in data_of(row).get("mediators") or []:
-        if not isinstance(entry, dict):
+    for entry in data.get("mediators") or []:
+        if not isinstance(entry, dict) or not entry.get("name"):
             continue
-        name = entry.get("name") or roster.get(entry.get("id"), "")
-        if not name:
-            continue
+        name = entry["name"]
         standing = vocab_label("standing", entry.get("standing"))
         out.append(f"{name}（{standing}）" if standing else str(name))
     return SEP.join(out)
@@ -296,7 +296,7 @@ BY_KIND: dict[str, list[Column]] = {
         Column("source", lambda r: vocab_label("source", data_of(r).get("source"))),
         Column("parties", lambda r: parties(data_of(r)), "name"),
         Column("summary", _d("summary"), "long"),
-        Column("mediators", mediators, "name"),
+        Column("mediators", lambda r: mediators(data_of(r)), "name"),
         Column("sessions", lambda r: sessions(data_of(r)), "long"),
         Column("outcome", lambda r: vocab_label("outcome", data_of(r).get("outcome"))),
         Column("agreement", lambda r: agreement(data_of(r)), "long"),

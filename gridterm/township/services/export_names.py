@@ -2,10 +2,9 @@
 
 For each page the export reads, :meth:`Names.attach` finds in a few batched queries what the
 page points at — the households its visits (and the visits its reports) were made at, the
-checklists its visits were filled in on, the roster's mediators its cases name only by id —
-and puts them on each row as ``refs``.  It also gives every row a village: its own, its
+checklists its visits were filled in on — and puts them on each row as ``refs``.  It also gives every row a village: its own, its
 household's, else the village of most of its grid's households (a grid lies in one village).
-What is looked up once (templates, mediators, the grids' villages) is kept for the export.
+What is looked up once (templates, the grids' villages) is kept for the export.
 """
 
 from __future__ import annotations
@@ -46,7 +45,6 @@ class Names:
     def __init__(self, township_id: str) -> None:
         self.township_id = township_id
         self.templates: dict[tuple[str, Any], dict | None] = {}
-        self.mediators: dict[str, str] = {}
         self.grid_villages: dict[str, str] | None = None
 
     def attach(self, session: Session, page: list[Row]) -> None:
@@ -57,9 +55,8 @@ class Names:
         wanted = {_link(r["data"], "household_id") for r in page if r["kind"] == "visit"}
         wanted |= {_link(v, "household_id") for v in visits.values()}
         households = self._households(session, wanted)
-        self._learn_mediators(session, page)
         for row in page:
-            found: dict[str, Any] = {"mediators": self.mediators}
+            found: dict[str, Any] = {}
             household_id = None
             if row["kind"] == "visit":
                 household_id = _link(row["data"], "household_id")
@@ -130,27 +127,6 @@ class Names:
             if name:
                 counts.setdefault(grid_id, Counter())[name] += count
         return {grid_id: c.most_common(1)[0][0] for grid_id, c in counts.items()}
-
-    def _learn_mediators(self, session: Session, page: list[Row]) -> None:
-        wanted = set()
-        for row in page:
-            if row["kind"] != "case":
-                continue
-            for entry in row["data"].get("mediators") or []:
-                if isinstance(entry, dict) and not entry.get("name"):
-                    mid = entry.get("id")
-                    if isinstance(mid, str) and mid and mid not in self.mediators:
-                        wanted.add(mid)
-        if not wanted:
-            return
-        rows = session.execute(
-            select(db.Mediator.id, db.Mediator.name).where(
-                db.Mediator.township_id == self.township_id, db.Mediator.id.in_(sorted(wanted))
-            )
-        ).all()
-        self.mediators.update({mid: name for mid, name in rows})
-        for mid in wanted:
-            self.mediators.setdefault(mid, "")  # not on the roster: no name, never the id
 
     def template(self, session: Session, data: dict[str, Any]) -> dict | None:
         """The checklist a visit was made on: the township's published version, else the
