@@ -105,9 +105,7 @@ def test_bulk_assignment(township):
     assert r.status_code == 200 and all(x["ok"] for x in r.json()["results"])
     for rid in ids:
         assert township.staff.get(f"{STAFF}/records/{rid}").json()["assignee"]["name"] == "派出所"
-    r = township.staff.post(
-        f"{STAFF}/records/bulk-transition", json={"ids": ids, "to": "assigned"}
-    )
+    r = township.staff.post(f"{STAFF}/records/bulk-transition", json={"ids": ids, "to": "assigned"})
     assert r.status_code == 422 and r.json()["code"] == "assignee_required"
 
 
@@ -170,7 +168,10 @@ def test_admin_department_add_and_list(fresh_db_url, capsys):
 def test_a_case_the_officer_closed_arrives_closed(live_service):
     tw = make_township(live_service)
     data = {
-        "parties": [{"name": "赵小红", "role": "applicant"}, {"name": "钱大伟", "role": "respondent"}],
+        "parties": [
+            {"name": "赵小红", "role": "applicant"},
+            {"name": "钱大伟", "role": "respondent"},
+        ],
         "dispute_type": "neighbour",
         "source": "party_applied",
         "summary": "宅前排水沟堵塞引起争执",

@@ -59,7 +59,12 @@ def township(live_service):
     )
     visit_imported = model.new_record(
         "visit",
-        {"household_id": imported_id, "template_id": "safety", "template_version": 1, "answers": {"gas_alarm": "yes"}},
+        {
+            "household_id": imported_id,
+            "template_id": "safety",
+            "template_version": 1,
+            "answers": {"gas_alarm": "yes"},
+        },
         device=dev.id,
     )
     case = model.new_record(
@@ -76,7 +81,9 @@ def township(live_service):
                 {"id": elder.id, "name": "周德明", "standing": "xiangxian"},
                 {"id": str(uuid.uuid4()), "name": "李建国"},
             ],
-            "sessions": [{"date": "2026-11-20", "place": "村调解室", "present": ["周德明", "赵小红"]}],
+            "sessions": [
+                {"date": "2026-11-20", "place": "村调解室", "present": ["周德明", "赵小红"]}
+            ],
             "outcome": "success",
             "closed_at": "2026-11-21T16:00:00+08:00",
         },

@@ -86,7 +86,9 @@ def convert(soffice: str, source: Path, tmp_path: Path, infilter: str | None = N
 @pytest.fixture
 def township(live_service):
     tw = make_township(live_service)
-    tw.report = report(tw.device, description="电线裸露，靠近小学", occurred_at="2026-11-30T23:10:00Z")
+    tw.report = report(
+        tw.device, description="电线裸露，靠近小学", occurred_at="2026-11-30T23:10:00Z"
+    )
     tw.push(tw.report)
     return tw
 
