@@ -230,3 +230,15 @@ async def test_a_case_reads_as_a_case_file(town, size, zh):
         assert not UUID.search(body)
         shown = screen_text(app)
         assert "卷宗" in shown and not UUID.search(shown)
+
+
+def test_the_history_names_who_acted_never_an_id(zh):
+    from gridterm.ui.staff.screens.detail import actor_text
+
+    record = {"officer": "王网格"}
+    assert actor_text("staff:6f1c0e2a-0000-4000-8000-000000000001:李干部", record) == "李干部"
+    assert actor_text("device:6f1c0e2a-0000-4000-8000-000000000001", record) == (
+        "王网格（网格员设备）"
+    )
+    assert actor_text("device:6f1c0e2a-0000-4000-8000-000000000001", {}) == "网格员设备"
+    assert actor_text("migration:b_departments", record) == "系统"

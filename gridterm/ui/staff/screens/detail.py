@@ -124,11 +124,23 @@ def history_lines(revs: list[dict], now, words: Words | None = None) -> list[Tex
     return lines
 
 
-def event_lines(events: list[dict], now) -> list[Text]:
+def actor_text(actor: str, record: dict | None = None) -> str:
+    """Who did it, by name: ``staff:<id>:<name>`` is the staff member; ``device:<id>`` the
+    record's officer on their device; anything else the service itself."""
+    kind, _, rest = (actor or "").partition(":")
+    if kind == "staff":
+        return rest.partition(":")[2] or t("assign.actor_staff")
+    if kind == "device":
+        officer = (record or {}).get("officer") or ""
+        return t("assign.actor_device", officer=officer) if officer else t("assign.actor_a_device")
+    return t("assign.actor_service") if actor else ""
+
+
+def event_lines(events: list[dict], now, record: dict | None = None) -> list[Text]:
     lines: list[Text] = []
     for event in events:
         when = full_time(event.get("at"), now)
-        who = event.get("actor") or ""
+        who = actor_text(event.get("actor") or "", record)
         if event.get("comment"):
             head = t("staff.event.comment", when=when, who=who, text=event["comment"])
         elif event.get("to_status"):
@@ -275,7 +287,7 @@ class DetailScreen(ReportsWorkerFailures, Screen):
         self.query_one("#dt-history", Static).update(
             Text("\n").join(history_lines(record.get("revs") or [], now, words))
         )
-        events = event_lines(record.get("events") or [], now)
+        events = event_lines(record.get("events") or [], now, record)
         self.query_one("#dt-events", Static).update(
             Text("\n").join(events) if events else Text(t("staff.detail.no_events"))
         )
