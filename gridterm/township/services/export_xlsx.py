@@ -165,7 +165,7 @@ def _head(columns: list[Column], widths: list[float]) -> str:
     )
     return (
         f"{_DECL}<worksheet {_NS}>"
-        '<sheetPr><outlinePr summaryRight="0"/><pageSetUpPr fitToPage="1"/></sheetPr>'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15" outlineLevelCol="1"/>'
         f"{_cols_xml(columns, widths)}<sheetData>"
