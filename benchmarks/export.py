@@ -1,13 +1,15 @@
-"""Export 100,000 records to XLSX through the real township service; peak memory of the service.
+"""Export 100,000 records through the real township service: first byte, time, peak memory.
 
     python benchmarks/export.py [--records 100000] [--formats xlsx,csv,jsonl] [--no-verify]
 
 Seeds a fresh database (SQLite in a temp folder, or a fresh schema in ``GRIDTERM_TEST_PG``
-with ``--pg``) with one township, one grid and N records of all four kinds, starts
-``gridterm serve`` in a subprocess on 127.0.0.1, and downloads ``GET /api/v1/staff/export``
-with a staff token.  It prints the time, the file size, and the service process's resident-set
-high-water mark (``VmHWM`` in /proc/PID/status) before and after each export.
-Target: the service stays under 300 MB while exporting 100,000 records to XLSX.
+with ``--pg``) with one township, one grid and N records of all four kinds (visits made at
+the households, some reports raised on visits, so the export looks names up as it goes),
+starts ``gridterm serve`` in a subprocess on 127.0.0.1, and downloads
+``GET /api/v1/staff/export`` with a staff token.  For each format it prints the time to the
+first byte and to the last, the file size, and the service process's resident-set high-water
+mark (``VmHWM`` in /proc/PID/status); the ratios are of figures measured in this one run.
+Targets (issue 11): the first byte within 2 s and the service under 300 MB for 100,000 records.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ from gridterm.township.services import admin  # noqa: E402
 from tests.helpers.service import fresh_database  # noqa: E402
 
 LIMIT_MB = 300
+FIRST_BYTE_S = 2.0
+
+
+def record_id(i: int) -> str:
+    return str(uuid.UUID(int=i + 1, version=4))
 
 
 def record_row(i: int, ids: dict, now: dt.datetime) -> dict:
@@ -49,6 +56,8 @@ def record_row(i: int, ids: dict, now: dt.datetime) -> dict:
             "description": f"路灯损坏第{i}处，夜间行人不便，老人出行有摔倒风险，请尽快安排维修。",
             "raised_by": "张三明",
         }
+        if i % 8 == 0 and i >= 2:
+            data["links"] = {"visit": record_id(i - 2)}
     elif kind == "household":
         data = {
             "village": f"石桥{i % 7}村",
@@ -64,23 +73,27 @@ def record_row(i: int, ids: dict, now: dt.datetime) -> dict:
         }
     elif kind == "visit":
         data = {
-            "household_id": str(uuid.UUID(int=i)),
+            "household_id": record_id(i - 1),
             "template_id": "safety",
             "template_version": 1,
-            "answers": {"gas_alarm": "no", "wiring": "ok", "ebike_indoor": "yes"},
-            "flagged": ["gas_alarm", "ebike_indoor"],
+            "answers": {"gas_alarm": "none", "wiring_sound": True, "ebike_charging": "indoor"},
+            "flagged": ["gas_alarm", "ebike_charging"],
             "notes": "燃气报警器未安装，已告知住户尽快安装。",
         }
     else:
         data = {
-            "parties": [{"name": "赵小红", "phone": "13900139000"}, {"name": "钱大伟"}],
+            "parties": [
+                {"name": "赵小红", "phone": "13900139000", "role": "applicant"},
+                {"name": "钱大伟", "role": "respondent"},
+            ],
+            "mediators": [{"id": record_id(-1), "name": "周德明", "standing": "xiangxian"}],
             "dispute_type": "neighbour",
             "source": "party_applied",
             "summary": f"宅前排水沟堵塞引起邻里争执（第{i}件），双方同意调解。",
         }
     created = now - dt.timedelta(minutes=i)
     return {
-        "id": str(uuid.uuid4()),
+        "id": record_id(i),
         "kind": kind,
         "rev": 1,
         "township_id": ids["township"],
@@ -191,6 +204,7 @@ def main() -> int:
                 print(f"service VmHWM after start and one list request: {idle:.1f} MB")
                 worst = idle
                 timings: dict[str, float] = {}
+                firsts: dict[str, float] = {}
                 for fmt in args.formats.split(","):
                     out = Path(tmp) / f"export.{fmt}"
                     t0 = time.perf_counter()
@@ -211,9 +225,10 @@ def main() -> int:
                     size = out.stat().st_size / 1024 / 1024
                     print(
                         f"{fmt:5}: {args.records:,} records, {size:.1f} MB file, {took:.1f} s "
-                        f"({args.records / took:,.0f} records/s; first byte after {first:.1f} s); "
-                        f"service VmHWM {peak:.1f} MB"
+                        f"({args.records / took:,.0f} records/s); first byte after {first:.2f} s "
+                        f"({first / took:.3f} of the whole); service VmHWM {peak:.1f} MB"
                     )
+                    firsts[fmt] = first
                     if fmt == "xlsx" and not args.no_verify:
                         import openpyxl
 
@@ -234,7 +249,13 @@ def main() -> int:
                         print(f"ratio: {fmt} takes {took / timings[base_fmt]:.2f}x {base_fmt}")
         verdict = "OK" if worst < LIMIT_MB else "OVER"
         print(f"peak service memory {worst:.1f} MB vs limit {LIMIT_MB} MB: {verdict}")
-        return 0 if worst < LIMIT_MB else 1
+        slow = {f: s for f, s in firsts.items() if s > FIRST_BYTE_S}
+        for fmt, first in firsts.items():
+            print(
+                f"first byte {fmt}: {first:.2f} s vs target {FIRST_BYTE_S:.0f} s: "
+                + ("OK" if fmt not in slow else "OVER")
+            )
+        return 0 if worst < LIMIT_MB and not slow else 1
 
 
 if __name__ == "__main__":

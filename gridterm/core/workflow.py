@@ -5,10 +5,14 @@
               └─> returned  ├─> in_hand   └─> returned               └─> done
                             ├─> done
                             └─> extended
-    closed_on_spot ──> checked_back       (the officer fixed it on the spot)
+    closed_on_spot ──> checked_back       (the officer closed it: a report fixed on the spot,
+                                           a mediation case the village settled and closed)
 
-A returned record comes back as ``reported`` when the officer sends a new rev
-(:func:`status_after_new_rev`); that is the device's move, never a staff transition.
+A record the officer closed (:func:`closed_by_officer`) enters the township as
+``closed_on_spot``: there is nothing left to accept or return, only a check back.  A returned
+record comes back as ``reported`` when the officer sends a new rev — or as ``closed_on_spot``
+when that rev closes it (:func:`status_after_new_rev`); that is the device's move, never a
+staff transition.
 Which changes need a reason is data too (``REASON_REQUIRED``).
 
 This is the one list of states and moves: the model's "closed" test, the staff API's schema
@@ -99,16 +103,27 @@ def check(from_status: str, to_status: str, reason: str | None = None) -> None:
         raise TransitionError("reason_required", from_status, to_status)
 
 
+def closed_by_officer(kind: str, data: Mapping[str, Any] | None) -> bool:
+    """Whether the officer closed the record on the device: a report handled on the spot, a
+    mediation case with its closing time (the rule ``model.is_closed`` uses for cases)."""
+    data = data or {}
+    if kind == "report":
+        return bool(data.get("closed_on_spot") or data.get("on_spot"))
+    if kind == "case":
+        return bool(data.get("closed_at"))
+    return False
+
+
 def initial_status(kind: str, data: Mapping[str, Any] | None) -> str:
     """The state a record enters the township with on its first push."""
-    data = data or {}
-    if kind == "report" and (data.get("closed_on_spot") or data.get("on_spot")):
-        return "closed_on_spot"
-    return INITIAL
+    return "closed_on_spot" if closed_by_officer(kind, data) else INITIAL
 
 
-def status_after_new_rev(status: str | None) -> str | None:
-    """A returned record the officer fixed and sent again is back in the queue."""
+def status_after_new_rev(
+    status: str | None, kind: str | None = None, data: Mapping[str, Any] | None = None
+) -> str | None:
+    """A returned record the officer fixed and sent again is back in the queue — or closed,
+    when the officer closed it (``kind`` and ``data``: the new rev's)."""
     if status == "returned":
-        return INITIAL
+        return initial_status(kind or "", data)
     return status

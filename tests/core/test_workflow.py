@@ -68,3 +68,32 @@ def test_labels_come_from_the_vocabulary():
     ]
     assert workflow.label("nonsense", "en") == "nonsense"
     assert workflow.label("done", "fr") == "done"
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "closed"),
+    [
+        ("report", {"closed_on_spot": True}, True),
+        ("report", {"closed_on_spot": False}, False),
+        ("case", {"closed_at": "2026-11-21T16:00:00+08:00", "outcome": "success"}, True),
+        ("case", {"outcome": "success"}, False),  # an outcome alone: follow-ups may remain
+        ("visit", {"closed_at": "2026-11-21"}, False),
+        ("household", None, False),
+    ],
+)
+def test_what_the_officer_closed_enters_closed(kind, data, closed):
+    """Issue 11: cases the officer closed stayed "reported" and were offered accept/return."""
+    assert workflow.closed_by_officer(kind, data) is closed
+    entered = workflow.initial_status(kind, data)
+    assert entered == ("closed_on_spot" if closed else "reported")
+    if closed:
+        assert workflow.allowed(entered) == ["checked_back"]
+        assert entered not in workflow.OPEN_STATES
+
+
+def test_a_returned_record_comes_back_open_or_closed_as_its_new_rev_says():
+    assert workflow.status_after_new_rev("returned") == "reported"
+    assert workflow.status_after_new_rev("returned", "case", {"summary": "x"}) == "reported"
+    closed = {"closed_at": "2026-11-21T16:00:00+08:00"}
+    assert workflow.status_after_new_rev("returned", "case", closed) == "closed_on_spot"
+    assert workflow.status_after_new_rev("in_hand", "case", closed) == "in_hand"

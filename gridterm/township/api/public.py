@@ -246,6 +246,9 @@ def _status_page(found: resident.Genuine, contacts: list[contact.Contact]) -> HT
         pairs.insert(2, ("居民", found.resident))
     if found.officer:
         pairs.append(("网格员", found.officer))
+    if found.department:  # right under the state it is in
+        at = next(i for i, (key, _) in enumerate(pairs) if key == "当前状态") + 1
+        pairs.insert(at, (t("departments.resident.label", lang="zh_CN"), found.department))
     body = _facts(pairs)
     if found.linked:
         body += _linked_reports(found.linked)

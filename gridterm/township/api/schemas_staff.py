@@ -35,6 +35,18 @@ class ErrorOut(BaseModel):
     code: str | None = None
 
 
+class AssigneeOut(BaseModel):
+    """An entry of the township's departments list: a department, or a person."""
+
+    id: str
+    name: str
+    kind: Literal["department", "person"]
+
+
+class DepartmentList(BaseModel):
+    items: list[AssigneeOut]
+
+
 class RecordSummary(BaseModel):
     id: str
     kind: str
@@ -57,6 +69,7 @@ class RecordSummary(BaseModel):
     overdue: bool = False
     seq: int | None = None
     receipt_numbers: list[str] = Field(default_factory=list)
+    assignee: AssigneeOut | None = None
 
 
 class RecordPage(BaseModel):
@@ -84,6 +97,7 @@ class EventOut(BaseModel):
     feedback: str | None = None
     public_reply: str | None = None
     comment: str | None = None
+    assignee: AssigneeOut | None = None
 
 
 class RecordDetail(RecordSummary):
@@ -102,6 +116,12 @@ class TransitionIn(_In):
     reason: str | None = Field(default=None, max_length=TEXT_MAX)
     feedback: str | None = Field(default=None, max_length=TEXT_MAX)
     public_reply: str | None = Field(default=None, max_length=TEXT_MAX)
+    assignee: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="with to=assigned: the id of an entry of GET /departments",
+    )
 
 
 class CommentIn(_In):
@@ -119,6 +139,12 @@ class BulkTransitionIn(_In):
     reason: str | None = Field(default=None, max_length=TEXT_MAX)
     feedback: str | None = Field(default=None, max_length=TEXT_MAX)
     public_reply: str | None = Field(default=None, max_length=TEXT_MAX)
+    assignee: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="with to=assigned: the id of an entry of GET /departments",
+    )
 
     @field_validator("ids")
     @classmethod

@@ -24,6 +24,7 @@ from gridterm.township.api.schemas_staff import (
     BulkResult,
     BulkTransitionIn,
     CommentIn,
+    DepartmentList,
     FeedbackIn,
     GridList,
     Kind,
@@ -34,7 +35,14 @@ from gridterm.township.api.schemas_staff import (
     Status,
     TransitionIn,
 )
-from gridterm.township.services import directory, export, records, search, transitions
+from gridterm.township.services import (
+    departments,
+    directory,
+    export,
+    records,
+    search,
+    transitions,
+)
 from gridterm.township.services.tokens import StaffIdentity
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], responses=ERROR_RESPONSES)
@@ -49,7 +57,11 @@ def _lang(request: Request) -> str:
 
 def _change(body: TransitionIn | BulkTransitionIn) -> transitions.Change:
     return transitions.Change(
-        to=body.to, reason=body.reason, feedback=body.feedback, public_reply=body.public_reply
+        to=body.to,
+        reason=body.reason,
+        feedback=body.feedback,
+        public_reply=body.public_reply,
+        assignee=body.assignee,
     )
 
 
@@ -70,6 +82,15 @@ def grids(
     staff: StaffIdentity = Depends(current_staff), session: Session = Depends(read_session)
 ) -> GridList:
     return GridList(items=directory.grids(session, staff.township_id))
+
+
+@router.get("/departments", response_model=DepartmentList)
+def department_list(
+    staff: StaffIdentity = Depends(current_staff), session: Session = Depends(read_session)
+) -> DepartmentList:
+    """Who records can be assigned to: the township's departments and named people."""
+    rows = departments.list_departments(session, staff.township_id)
+    return DepartmentList(items=[departments.as_dict(r) for r in rows])
 
 
 @router.get("/records", response_model=RecordPage)
@@ -221,7 +242,6 @@ def export_records(
         "Cache-Control": "no-store",
     }
     audit.info("staff %s exported %d records as %s", staff.staff_id, job.total, fmt)
-    chunks, size = export.body(job, fmt)
-    if size is not None:
-        headers["Content-Length"] = str(size)
-    return StreamingResponse(chunks, media_type=export.MEDIA_TYPES[fmt], headers=headers)
+    return StreamingResponse(
+        export.body(job, fmt), media_type=export.MEDIA_TYPES[fmt], headers=headers
+    )

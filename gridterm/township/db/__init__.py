@@ -23,6 +23,10 @@ Concurrency rules the rest of the service relies on:
 from __future__ import annotations
 
 from gridterm.township.db.base import ID, NAMING, Base, UTCDateTime, utcnow
+
+# Tables added by later parts of the service live in modules of their own, imported here so
+# that Base.metadata (Alembic's and the tests' view of the schema) holds every table.
+from gridterm.township.db.departments import Department
 from gridterm.township.db.engine import (
     begin_write,
     default_db_url,
@@ -61,9 +65,6 @@ from gridterm.township.db.sequence import (
     pull_floor,
 )
 
-# Tables added by later parts of the service live in modules of their own, imported here so
-# that Base.metadata (Alembic's and the tests' view of the schema) holds every table.
-
 __all__ = [
     "ID",
     "NAMING",
@@ -86,6 +87,7 @@ __all__ = [
     "utcnow",
     "write_session",
     "Counter",
+    "Department",
     "Device",
     "EnrollmentCode",
     "Grid",

@@ -115,6 +115,8 @@ class Record(Base):
     public_reply: Mapped[str | None] = mapped_column(Text, default=None)
     handled_by: Mapped[str | None] = mapped_column(String(200), default=None)
     due_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Who handles it (an entry of the township's departments list), once assigned.
+    assignee_id: Mapped[str | None] = mapped_column(ID, default=None)
     # Change sequence of the service-owned fields (0 = never changed by the service).
     seq: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
     # Denormalised for staff filters and search.
@@ -159,6 +161,7 @@ class RecordEvent(Base):
     feedback: Mapped[str | None] = mapped_column(Text, default=None)
     public_reply: Mapped[str | None] = mapped_column(Text, default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
+    assignee_id: Mapped[str | None] = mapped_column(ID, default=None)  # an assignment's whom
 
 
 class Receipt(Base):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import workflow
 from gridterm.township import db
+from gridterm.township.services import departments
 from gridterm.township.services.errors import NotFound
 from gridterm.township.services.inputs import CONTROL
 from gridterm.township.services.labels import vocab_label
@@ -76,9 +77,15 @@ def summary_text(rec: db.Record) -> str:
 
 
 def summary(
-    rec: db.Record, grid_name: str | None, officer_name: str | None, now: dt.datetime, lang: str
+    rec: db.Record,
+    grid_name: str | None,
+    officer_name: str | None,
+    now: dt.datetime,
+    lang: str,
+    assignee: db.Department | None = None,
 ) -> dict[str, Any]:
-    """One line of the staff list, shaped like the API's ``RecordSummary``."""
+    """One line of the staff list, shaped like the API's ``RecordSummary``; ``assignee``: the
+    entry of the departments list the record is assigned to."""
     short = "zh" if lang.startswith("zh") else "en"
     return {
         "id": rec.id,
@@ -102,6 +109,7 @@ def summary(
         "overdue": is_overdue(rec, now),
         "seq": rec.seq,
         "receipt_numbers": receipt_numbers(rec),
+        "assignee": departments.as_dict(assignee) if assignee else None,
     }
 
 
@@ -125,7 +133,7 @@ def _rev(rev: db.RecordRev, device_name: str | None) -> dict[str, Any]:
     }
 
 
-def _event(e: db.RecordEvent) -> dict[str, Any]:
+def _event(e: db.RecordEvent, assignee: db.Department | None) -> dict[str, Any]:
     return {
         "at": e.at,
         "actor": e.actor,
@@ -135,6 +143,7 @@ def _event(e: db.RecordEvent) -> dict[str, Any]:
         "feedback": e.feedback,
         "public_reply": e.public_reply,
         "comment": e.comment,
+        "assignee": departments.as_dict(assignee) if assignee else None,
     }
 
 
@@ -152,12 +161,14 @@ def detail(session: Session, rec: db.Record, lang: str) -> dict[str, Any]:
         .order_by(db.RecordRev.rev)
     ).all()
     events = session.execute(
-        select(db.RecordEvent)
+        select(db.RecordEvent, db.Department)
+        .outerjoin(db.Department, db.Department.id == db.RecordEvent.assignee_id)
         .where(db.RecordEvent.record_id == rec.id)
         .order_by(db.RecordEvent.at, db.RecordEvent.pk)
-    ).scalars()
+    ).all()
+    assignee = departments.get(session, rec.assignee_id)
     return {
-        **summary(rec, grid_name, officer_name, now, lang),
+        **summary(rec, grid_name, officer_name, now, lang, assignee),
         "data": rec.data or {},
         "receipts": [r for r in rec.receipts or [] if isinstance(r, dict)],
         "feedback": rec.feedback,
@@ -165,5 +176,5 @@ def detail(session: Session, rec: db.Record, lang: str) -> dict[str, Any]:
         "handled_by": rec.handled_by,
         "allowed_transitions": workflow.allowed(rec.status),
         "revs": [_rev(rev, device_name) for rev, device_name in rows],
-        "events": [_event(e) for e in events],
+        "events": [_event(e, a) for e, a in events],
     }

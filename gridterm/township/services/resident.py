@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridterm.core import model, receipts, workflow
+from gridterm.core.i18n import t
 from gridterm.township import db
 from gridterm.township.services.labels import vocab_label
 
@@ -71,6 +72,7 @@ class Genuine:
     public_reply: str | None
     officer: str  # masked; "" when unknown
     linked: list[Linked] = field(default_factory=list)
+    department: str = ""  # which department handles it, once assigned; a person is not named
 
 
 Verdict = Genuine | Pending | Forged | Incomplete
@@ -140,7 +142,17 @@ def _genuine(session: Session, number: str, receipt_row: db.Receipt, rec: db.Rec
         public_reply=rec.public_reply,
         officer=model.mask_name(officer) if officer else "",
         linked=_linked_reports(session, rec) if rec.kind == "visit" else [],
+        department=_department(session, rec),
     )
+
+
+def _department(session: Session, rec: db.Record) -> str:
+    if not rec.assignee_id or rec.status == "returned":
+        return ""
+    row = session.get(db.Department, rec.assignee_id)
+    if row is None:
+        return ""
+    return row.name if row.kind == "department" else t("departments.resident.person", lang="zh_CN")
 
 
 def _linked_reports(session: Session, visit: db.Record) -> list[Linked]:

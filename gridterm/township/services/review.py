@@ -3,7 +3,7 @@
 Called by the push handler, inside its write transaction, with the revs it just stored:
 
 * a returned record whose officer sent a new rev is back in the queue as ``reported``;
-* a report the officer closed on the spot, never touched by staff, is ``closed_on_spot``.
+* a report or case the officer closed, never touched by staff, is ``closed_on_spot``.
 
 Both are changes of a service-owned field, so each bumps the record's ``seq`` (the device
 pulls the new state) and writes a ``record_events`` row naming the device.  Most pushes touch
@@ -39,9 +39,7 @@ def after_push(
             db.Record.id.in_(list(newest)),
             or_(
                 db.Record.status == "returned",
-                and_(
-                    db.Record.status == "reported", db.Record.seq == 0, db.Record.kind == "report"
-                ),
+                and_(db.Record.status == "reported", db.Record.seq == 0),
             ),
         )
         .with_for_update()
@@ -53,7 +51,7 @@ def after_push(
         if row.rev != rec["rev"]:
             continue  # an older rev than the one already current: nothing new happened
         if row.status == "returned":
-            target = workflow.status_after_new_rev(row.status)
+            target = workflow.status_after_new_rev(row.status, row.kind, rec.get("data"))
         else:
             target = workflow.initial_status(row.kind, rec.get("data"))
         if target == row.status or target is None:

@@ -155,9 +155,10 @@ def list_records(
     where = conditions(township_id, query, now)
     total = session.execute(select(func.count()).select_from(db.Record).where(*where)).scalar_one()
     stmt = (
-        select(db.Record, db.Grid.name, db.Officer.name)
+        select(db.Record, db.Grid.name, db.Officer.name, db.Department)
         .outerjoin(db.Grid, db.Grid.id == db.Record.grid_id)
         .outerjoin(db.Officer, db.Officer.id == db.Record.officer_id)
+        .outerjoin(db.Department, db.Department.id == db.Record.assignee_id)
         .where(*where)
         .order_by(db.Record.updated_at.desc(), db.Record.id.desc())
         .limit(query.limit + 1)
@@ -182,5 +183,5 @@ def list_records(
         "limit": query.limit,
         "offset": offset,
         "next_cursor": encode_cursor(rows[-1][0]) if more and rows else None,
-        "items": [records.summary(r, g, o, now, lang) for r, g, o in rows],
+        "items": [records.summary(r, g, o, now, lang, a) for r, g, o, a in rows],
     }

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import model, workflow
 from gridterm.township import db
-from gridterm.township.services import records
+from gridterm.township.services import departments, records
 from gridterm.township.services.errors import (
     Busy,
     InvalidInput,
@@ -43,6 +43,7 @@ class Change:
     reason: str | None = None
     feedback: str | None = None
     public_reply: str | None = None
+    assignee: str | None = None  # an entry of the township's departments list (to "assigned")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,13 @@ def extension_due(rec: db.Record) -> dt.datetime | None:
     return max(extended, rec.due_at) if rec.due_at else extended
 
 
-def _apply(session: Session, rec: db.Record, staff: StaffIdentity, change: Change) -> None:
+def _apply(
+    session: Session,
+    rec: db.Record,
+    staff: StaffIdentity,
+    change: Change,
+    assignee: db.Department | None = None,
+) -> None:
     now = db.utcnow()
     event = db.RecordEvent(
         record_id=rec.id,
@@ -101,8 +108,11 @@ def _apply(session: Session, rec: db.Record, staff: StaffIdentity, change: Chang
         reason=change.reason,
         feedback=change.feedback,
         public_reply=change.public_reply,
+        assignee_id=assignee.id if assignee else None,
     )
     rec.status = change.to
+    if change.to == "assigned":
+        rec.assignee_id = assignee.id if assignee else None
     rec.status_at = now
     rec.handled_by = staff.name
     if change.feedback is not None:
@@ -120,7 +130,8 @@ def transition(session: Session, staff: StaffIdentity, record_id: str, change: C
     with _write_guard(session):
         rec = records.load(session, staff.township_id, record_id, lock=True)
         _check(rec, change)
-        _apply(session, rec, staff, change)
+        assignee = departments.assignee_for(session, staff.township_id, change.to, change.assignee)
+        _apply(session, rec, staff, change, assignee)
         session.commit()
     audit.info("staff %s moved record %s to %s", staff.staff_id, rec.id, change.to)
     return rec
@@ -177,6 +188,8 @@ def bulk_transition(
     per id.  The rows are locked in id order, so two bulk moves never deadlock each other."""
     wanted = list(dict.fromkeys(ids))
     outcomes: list[BulkOutcome] = []
+    # Whom to assign to is the request's, not a record's: refused, nothing moves.
+    assignee = departments.assignee_for(session, staff.township_id, change.to, change.assignee)
     with _write_guard(session):
         found = {
             r.id: r
@@ -197,7 +210,7 @@ def bulk_transition(
             except TransitionRefused as exc:
                 outcomes.append(BulkOutcome(rid, rec.status, exc))
                 continue
-            _apply(session, rec, staff, change)
+            _apply(session, rec, staff, change, assignee)
             outcomes.append(BulkOutcome(rid, rec.status))
         session.commit()
     moved = sum(o.error is None for o in outcomes)

@@ -63,6 +63,8 @@ class StaffApp(ShellApp):
         self.refresh_every = refresh_every
         self.me: dict | None = None
         self.grids: list[dict] = []
+        #: who records can be assigned to (the township's departments list), as last read
+        self.departments: list[dict] = []
 
     def header_status(self) -> str:
         """Who is signed in, and where (nothing before the service has said)."""

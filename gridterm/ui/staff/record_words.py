@@ -22,6 +22,10 @@ REFERENCES = {
     "links.case": "case",
 }
 _INDEX = re.compile(r"\[\d+\]$")
+# A case's fields that hold codes or lists a person should not read raw.
+_PARTY_ROLE = re.compile(r"^parties\[\d+\]\.role$")
+_MEDIATOR_ID = re.compile(r"^(mediators\[(\d+)\])\.id$")
+_PRESENT = re.compile(r"^sessions\[\d+\]\.present(\[\d+\])?$")
 
 
 def referenced_ids(record: dict) -> list[str]:
@@ -65,6 +69,7 @@ class Words:
         self.items = {i["key"]: i for i in (self.template or {}).get("items", [])}
         flagged = data.get("flagged") if self.is_visit else None
         self.flagged = {k for k in flagged or [] if isinstance(k, str)}
+        self.is_case = self.record.get("kind") == "case"
 
     # -- field names ------------------------------------------------------------------------
     def answer_key(self, path: str) -> str | None:
@@ -78,6 +83,11 @@ class Words:
         ``None``: the generic field label applies."""
         if path.startswith("links.") and path in REFERENCES:
             return t(f"model.field.{path}")  # "关联走访", not "关联的关联走访"
+        mediator = _MEDIATOR_ID.match(path) if self.is_case else None
+        if mediator:
+            from gridterm.core.model import field_label
+
+            return field_label(mediator.group(1))  # "调解员2", not "调解员2的调解员编号"
         key = self.answer_key(path)
         if key is None:
             return None
@@ -87,6 +97,8 @@ class Words:
     # -- values -----------------------------------------------------------------------------
     def value(self, path: str, value: Any) -> str | None:
         """The value as a person reads it, or ``None``: the generic wording applies."""
+        if self.is_case:
+            return self.case_value(path, value)
         key = self.answer_key(path)
         if key is not None:
             item = self.items.get(key)
@@ -108,6 +120,22 @@ class Words:
             return None
         if path in REFERENCES and isinstance(value, str):
             return self.reference(value)
+        return None
+
+    def case_value(self, path: str, value: Any) -> str | None:
+        """A party's role in words, a mediator by name, the people present as names."""
+        from gridterm.ui.staff.case_file import mediator_text, names, role_word
+
+        if _PARTY_ROLE.match(path):
+            return role_word(value)
+        mediator = _MEDIATOR_ID.match(path)
+        if mediator:
+            entries = (self.record.get("data") or {}).get("mediators") or []
+            index = int(mediator.group(2))
+            entry = entries[index] if index < len(entries) else None
+            return mediator_text(entry) or t("casefile.not_on_roster")
+        if _PRESENT.match(path):
+            return names(value)
         return None
 
     def flag(self, path: str, value: Any) -> bool:

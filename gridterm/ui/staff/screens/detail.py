@@ -25,9 +25,11 @@ from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import full_time
 from gridterm.ui.kit.workers import ReportsWorkerFailures
-from gridterm.ui.staff import text
+from gridterm.ui.staff import service_calls, text
+from gridterm.ui.staff.case_file import case_file
 from gridterm.ui.staff.diff import diff, show
 from gridterm.ui.staff.record_words import Words, referenced_ids
+from gridterm.ui.staff.screens.assign import ask_assignee
 
 
 def leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
@@ -122,11 +124,23 @@ def history_lines(revs: list[dict], now, words: Words | None = None) -> list[Tex
     return lines
 
 
-def event_lines(events: list[dict], now) -> list[Text]:
+def actor_text(actor: str, record: dict | None = None) -> str:
+    """Who did it, by name: ``staff:<id>:<name>`` is the staff member; ``device:<id>`` the
+    record's officer on their device; anything else the service itself."""
+    kind, _, rest = (actor or "").partition(":")
+    if kind == "staff":
+        return rest.partition(":")[2] or t("assign.actor_staff")
+    if kind == "device":
+        officer = (record or {}).get("officer") or ""
+        return t("assign.actor_device", officer=officer) if officer else t("assign.actor_a_device")
+    return t("assign.actor_service") if actor else ""
+
+
+def event_lines(events: list[dict], now, record: dict | None = None) -> list[Text]:
     lines: list[Text] = []
     for event in events:
         when = full_time(event.get("at"), now)
-        who = event.get("actor") or ""
+        who = actor_text(event.get("actor") or "", record)
         if event.get("comment"):
             head = t("staff.event.comment", when=when, who=who, text=event["comment"])
         elif event.get("to_status"):
@@ -140,6 +154,8 @@ def event_lines(events: list[dict], now) -> list[Text]:
         else:
             head = t("staff.event.reply", when=when, who=who)
         lines.append(Text(head))
+        if event.get("assignee"):
+            lines.append(Text("    " + t("assign.event", name=event["assignee"]["name"])))
         for key in ("reason", "feedback", "public_reply"):
             if event.get(key):
                 lines.append(Text("    " + t(f"staff.event.{key}", text=event[key])))
@@ -166,7 +182,9 @@ class DetailScreen(ReportsWorkerFailures, Screen):
         yield AppHeader("staff.detail.title")
         with VerticalScroll(id="dt-body"):
             yield Static(t("staff.detail.loading"), id="dt-facts")
-            yield Static(t("staff.detail.section.data"), classes="section-title")
+            yield Static(
+                t("staff.detail.section.data"), classes="section-title", id="dt-data-title"
+            )
             yield Static("", id="dt-data")
             yield Static(t("staff.detail.section.history"), classes="section-title")
             yield Static("", id="dt-history")
@@ -204,12 +222,23 @@ class DetailScreen(ReportsWorkerFailures, Screen):
                     linked[rid] = api.record(rid)
                 except Exception:  # any failure: the detail shows the id
                     continue
-        self.app.call_from_thread(self.show_record, record, linked)
+            try:
+                departments = service_calls.departments(api)
+            except Exception:  # an older service: assignments name nobody, as before
+                departments = None
+        self.app.call_from_thread(self.show_record, record, linked, departments)
 
-    def show_record(self, record: dict, linked: dict[str, dict] | None = None) -> None:
+    def show_record(
+        self,
+        record: dict,
+        linked: dict[str, dict] | None = None,
+        departments: list[dict] | None = None,
+    ) -> None:
         if not self.is_attached:
             return  # closed (escape) while the record was on its way
         self.record = record
+        if departments is not None:
+            self.app.departments = departments
         if linked is not None:
             self.linked = linked
         words = Words(record, self.linked)
@@ -240,6 +269,7 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             ("staff.fact.feedback", record.get("feedback") or ""),
             ("staff.fact.public_reply", record.get("public_reply") or ""),
             ("staff.fact.handled_by", record.get("handled_by") or ""),
+            ("assign.fact", (record.get("assignee") or {}).get("name") or ""),
             (
                 "staff.fact.next",
                 t("staff.list_sep").join(
@@ -253,6 +283,23 @@ class DetailScreen(ReportsWorkerFailures, Screen):
                 facts.append("\n" + t(key) + t("staff.colon"), style="dim")
                 facts.append(str(value))
         self.query_one("#dt-facts", Static).update(facts)
+        self.show_data(record, words, now)
+        self.query_one("#dt-history", Static).update(
+            Text("\n").join(history_lines(record.get("revs") or [], now, words))
+        )
+        events = event_lines(record.get("events") or [], now, record)
+        self.query_one("#dt-events", Static).update(
+            Text("\n").join(events) if events else Text(t("staff.detail.no_events"))
+        )
+
+    def show_data(self, record: dict, words: Words, now) -> None:
+        """A case as a case file; any other record field by field."""
+        title = self.query_one("#dt-data-title", Static)
+        if record.get("kind") == "case":
+            title.update(t("casefile.title"))
+            self.query_one("#dt-data", Static).update(case_file(record.get("data") or {}, now))
+            return
+        title.update(t("staff.detail.section.data"))
         data = Text()
         for path, value in leaves(record.get("data") or {}):
             if data:
@@ -262,13 +309,6 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             if words.flag(path, value):
                 data.append("  " + t("staff.detail.flagged"), style="bold yellow")
         self.query_one("#dt-data", Static).update(data)
-        self.query_one("#dt-history", Static).update(
-            Text("\n").join(history_lines(record.get("revs") or [], now, words))
-        )
-        events = event_lines(record.get("events") or [], now)
-        self.query_one("#dt-events", Static).update(
-            Text("\n").join(events) if events else Text(t("staff.detail.no_events"))
-        )
 
     # -- actions -----------------------------------------------------------------------------
     def action_transition(self) -> None:
@@ -282,8 +322,11 @@ class DetailScreen(ReportsWorkerFailures, Screen):
 
         self.app.push_screen(
             TransitionDialog(allowed, title=t("staff.transition.title")),
-            lambda choice: choice and self.send("transition", choice),
+            lambda choice: choice and ask_assignee(self.app, choice, self.send_move),
         )
+
+    def send_move(self, choice: dict) -> None:
+        self.send("transition", choice)
 
     def action_reply(self) -> None:
         if self.record is None:
@@ -313,7 +356,7 @@ class DetailScreen(ReportsWorkerFailures, Screen):
     def send(self, what: str, fields: dict) -> None:
         with self.app.api() as api:
             if what == "transition":
-                record = api.transition(self.record_id, **fields)
+                record = service_calls.transition(api, self.record_id, **fields)
             elif what == "feedback":
                 record = api.feedback(self.record_id, **fields)
             else:

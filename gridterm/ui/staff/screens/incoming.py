@@ -25,7 +25,7 @@ from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import short_time
 from gridterm.ui.kit.workers import ReportsWorkerFailures
-from gridterm.ui.staff import text
+from gridterm.ui.staff import service_calls, text
 from gridterm.ui.staff.text import fit
 
 PAGE = 200
@@ -40,6 +40,16 @@ DEFAULT_FILTERS: dict[str, object] = {
     "q": "",
 }
 STATUS_CYCLE = (None, *workflow.STATES)
+
+
+def departments_of(api) -> list[dict] | None:
+    """The township's departments list; None from a service that has none to give."""
+    try:
+        return service_calls.departments(api)
+    except Exception:  # an older service: moves to assigned name nobody, as before
+        return None
+
+
 MARK = "✓"
 
 
@@ -206,12 +216,17 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
                     me = api.me()
                     grids = api.grids()
                     self.app.call_from_thread(self._signed_in, me, grids)
+                    self.app.call_from_thread(self._departments, departments_of(api))
                 limit = PAGE if offset else max(PAGE, len(self.items))
                 page = api.records(limit=min(limit, 500), offset=offset, **self.api_filters())
         finally:
             self.busy = False
         if not worker.is_cancelled:
             self.app.call_from_thread(self._loaded, page, offset)
+
+    def _departments(self, found: list[dict] | None) -> None:
+        if found is not None:
+            self.app.departments = found
 
     def _signed_in(self, me: dict, grids: list[dict]) -> None:
         self.app.me = me
@@ -330,18 +345,19 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         if not allowed:
             self.notify(t("staff.transition.none"), severity="warning")
             return
+        from gridterm.ui.staff.screens.assign import ask_assignee
         from gridterm.ui.staff.screens.transition import TransitionDialog
 
         title = t("staff.bulk.title", count=len(ids))
         self.app.push_screen(
             TransitionDialog(allowed, title=title),
-            lambda choice: choice and self.bulk(ids, choice),
+            lambda choice: choice and ask_assignee(self.app, choice, lambda c: self.bulk(ids, c)),
         )
 
     @work(thread=True, group="incoming-bulk", exit_on_error=False)
     def bulk(self, ids: list[str], choice: dict) -> None:
         with self.app.api() as api:
-            results = api.bulk_transition(ids, **choice)
+            results = service_calls.bulk_transition(api, ids, **choice)
         self.app.call_from_thread(self._bulk_done, results)
 
     def _bulk_done(self, results: list[dict]) -> None:
