@@ -157,12 +157,18 @@ class StaffClient:
         reason: str | None = None,
         feedback: str | None = None,
         public_reply: str | None = None,
+        assignee: str | None = None,
     ) -> dict:
-        body = {
-            "to": to,
-            **self._fields(reason=reason, feedback=feedback, public_reply=public_reply),
-        }
-        return self._request("POST", f"/records/{record_id}/transition", json=body)
+        """Move one record; ``assignee`` names a department or person of the township's list
+        (``departments()``) on a move to assigned."""
+        fields = self._fields(
+            reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
+        )
+        return self._request("POST", f"/records/{record_id}/transition", json={"to": to, **fields})
+
+    def departments(self) -> list[dict]:
+        """``[{"id", "name", "kind"}]``: who the township's records can be assigned to."""
+        return self._request("GET", "/departments")["items"]
 
     def feedback(
         self, record_id: str, *, feedback: str | None = None, public_reply: str | None = None
@@ -181,11 +187,14 @@ class StaffClient:
         reason: str | None = None,
         feedback: str | None = None,
         public_reply: str | None = None,
+        assignee: str | None = None,
     ) -> list[dict]:
         """One result per id: ``{"id", "ok", "status", "code", "detail"}`` (at most 500 ids
         per request; longer lists go in several)."""
         results: list[dict] = []
-        extra = self._fields(reason=reason, feedback=feedback, public_reply=public_reply)
+        extra = self._fields(
+            reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
+        )
         for start in range(0, len(ids), 500):
             body = {"ids": ids[start : start + 500], "to": to, **extra}
             results.extend(self._request("POST", "/records/bulk-transition", json=body)["results"])

@@ -25,7 +25,7 @@ from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import full_time
 from gridterm.ui.kit.workers import ReportsWorkerFailures
-from gridterm.ui.staff import service_calls, text
+from gridterm.ui.staff import text
 from gridterm.ui.staff.case_file import case_file
 from gridterm.ui.staff.diff import diff, show
 from gridterm.ui.staff.record_words import Words, referenced_ids
@@ -223,7 +223,7 @@ class DetailScreen(ReportsWorkerFailures, Screen):
                 except Exception:  # any failure: the detail shows the id
                     continue
             try:
-                departments = service_calls.departments(api)
+                departments = api.departments()
             except Exception:  # an older service: assignments name nobody, as before
                 departments = None
         self.app.call_from_thread(self.show_record, record, linked, departments)
@@ -356,7 +356,7 @@ class DetailScreen(ReportsWorkerFailures, Screen):
     def send(self, what: str, fields: dict) -> None:
         with self.app.api() as api:
             if what == "transition":
-                record = service_calls.transition(api, self.record_id, **fields)
+                record = api.transition(self.record_id, **fields)
             elif what == "feedback":
                 record = api.feedback(self.record_id, **fields)
             else:

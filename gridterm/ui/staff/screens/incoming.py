@@ -25,7 +25,7 @@ from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import short_time
 from gridterm.ui.kit.workers import ReportsWorkerFailures
-from gridterm.ui.staff import service_calls, text
+from gridterm.ui.staff import text
 from gridterm.ui.staff.text import fit
 
 PAGE = 200
@@ -45,7 +45,7 @@ STATUS_CYCLE = (None, *workflow.STATES)
 def departments_of(api) -> list[dict] | None:
     """The township's departments list; None from a service that has none to give."""
     try:
-        return service_calls.departments(api)
+        return api.departments()
     except Exception:  # an older service: moves to assigned name nobody, as before
         return None
 
@@ -357,7 +357,7 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
     @work(thread=True, group="incoming-bulk", exit_on_error=False)
     def bulk(self, ids: list[str], choice: dict) -> None:
         with self.app.api() as api:
-            results = service_calls.bulk_transition(api, ids, **choice)
+            results = api.bulk_transition(ids, **choice)
         self.app.call_from_thread(self._bulk_done, results)
 
     def _bulk_done(self, results: list[dict]) -> None:
