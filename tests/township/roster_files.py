@@ -110,3 +110,17 @@ def write_xlsx(path: Path, rows: list[list[object]], merge_households: bool = Tr
                 sheet.merge_cells(start_row=start, start_column=col, end_row=number, end_column=col)
     book.save(path)
     return path
+
+
+# Files no roster should be, as people do send them: empty, binary, an .xls, a broken zip,
+# a NUL, an unclosed quote around 200 kB, no header.
+JUNK = {
+    "empty.csv": b"",
+    "blank.csv": b"\r\n,,,\r\n",
+    "binary.csv": bytes(range(256)) * 64,
+    "zip.xlsx": b"PK\x03\x04 not really a zip",
+    "old.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+    "nul.csv": "村,户主\n石桥村,张\x00三\n".encode(),
+    "unclosed.csv": '村,户主\n石桥村,"张三\n'.encode() + b"x" * 200_000,
+    "headless.csv": b"a,b\n1,2\n",
+}

@@ -17,6 +17,7 @@ from gridterm.township.services.admin import AdminError
 from gridterm.township.services.roster import import_roster
 from tests.township.roster_files import (
     HEADER,
+    JUNK,
     XLSX_FIRST,
     csv_row,
     id_number,
@@ -229,18 +230,6 @@ def test_an_id_number_excel_stored_as_a_number_is_refused_with_what_to_do(admin_
     assert "format the column as text" in admin_cli(
         "import-households", "--grid", grid, str(sci), ok=False
     )
-
-
-JUNK = {
-    "empty.csv": b"",
-    "blank.csv": b"\r\n,,,\r\n",
-    "binary.csv": bytes(range(256)) * 64,
-    "zip.xlsx": b"PK\x03\x04 not really a zip",
-    "old.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
-    "nul.csv": "村,户主\n石桥村,张\x00三\n".encode(),
-    "unclosed.csv": '村,户主\n石桥村,"张三\n'.encode() + b"x" * 200_000,
-    "headless.csv": b"a,b\n1,2\n",
-}
 
 
 @pytest.mark.parametrize("name", sorted(JUNK))

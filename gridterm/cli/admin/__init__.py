@@ -14,7 +14,7 @@ import importlib
 from gridterm.core.i18n import t
 
 # Modules of this package, in the order their commands appear in --help.
-GROUPS = ("accounts", "roster", "templates", "mediators", "database")
+GROUPS = ("accounts", "roster", "training", "templates", "mediators", "database")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
