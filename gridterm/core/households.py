@@ -129,25 +129,27 @@ def _keys(*groups: list[str]) -> str:
     return SEP + SEP.join(keys) + SEP
 
 
-def _rank_keys(data: dict) -> tuple[str, str]:
+def _rank_keys(data: dict) -> tuple[str, str, str]:
     """What an exact or prefix match is tested against: the head's name and its spellings;
-    then the members' names and spellings, phones, ID numbers and their last four."""
+    the members' names and spellings; phones, ID numbers and their last four (exact only:
+    "1" starts every phone)."""
     head, members = _names(data)
     head_keys = _keys([head], list(pinyin.spellings(head)))
-    other: list[str] = [str(data.get("phone") or "")]
+    names: list[str] = []
     for name in members:
-        other.append(name)
-        other.extend(pinyin.spellings(name))
+        names.append(name)
+        names.extend(pinyin.spellings(name))
+    numbers: list[str] = [str(data.get("phone") or "")]
     for member in data.get("members") or []:
-        other.append(str(member.get("phone") or ""))
+        numbers.append(str(member.get("phone") or ""))
         id_number = str(member.get("id_number") or "")
-        other.extend((id_number, id_number[-4:]))
-    return head_keys, _keys(other)
+        numbers.extend((id_number, id_number[-4:]))
+    return head_keys, _keys(names), _keys(numbers)
 
 
 # How well a household matches, best first: the head's name (or its pinyin) exactly, a
 # member's name, phone or ID exactly, the head's name starting with the query, a member's
-# name or phone starting with it, anything else (address, tag, part of a name).
+# name starting with it, anything else (address, tag, part of a name or number).
 EXACT_HEAD, EXACT_MEMBER, PREFIX_HEAD, PREFIX_MEMBER, OTHER = range(5)
 
 
@@ -157,7 +159,8 @@ class Entry:
     sort_key: tuple
     blob: str
     head_keys: str
-    other_keys: str
+    member_keys: str
+    number_keys: str
 
 
 class HouseholdIndex:
@@ -173,6 +176,7 @@ class HouseholdIndex:
     def __init__(self, records: list[dict] | None = None) -> None:
         self._entries: dict[str, Entry] = {}
         self._ordered: list[Entry] | None = None
+        self._all_keys: tuple[str, str] | None = None  # every name key; every number key
         for record in records or ():
             self.put(record)
 
@@ -189,13 +193,14 @@ class HouseholdIndex:
             str(data.get("head") or ""),
             record["id"],
         )
-        blob, head_keys, other_keys = _search_text(record["id"], data)
-        self._entries[record["id"]] = Entry(record["id"], key, blob, head_keys, other_keys)
+        self._entries[record["id"]] = Entry(record["id"], key, *_search_text(record["id"], data))
         self._ordered = None
+        self._all_keys = None
 
     def remove(self, record_id: str) -> None:
         self._entries.pop(record_id, None)
         self._ordered = None
+        self._all_keys = None
 
     def _in_order(self) -> list[Entry]:
         if self._ordered is None:
@@ -209,13 +214,21 @@ class HouseholdIndex:
         if not words:
             every = [entry.record_id for entry in entries]
             return (every if limit is None else every[:limit]), len(every)
-        if len(words) == 1:  # the common case, kept to one C-level test per household
-            word = words[0]
-            matched = [entry for entry in entries if word in entry.blob]
-        else:
-            matched = [entry for entry in entries if all(w in entry.blob for w in words)]
+        matched = entries
+        for word in words:  # one tight pass per word: a C-level substring test per household
+            matched = [entry for entry in matched if word in entry.blob]
+        # Only a word that is (or starts) some name, or is some number, can rank a
+        # household above the rest: "1" or "东河村" leaves the address order as it is.
+        names, numbers = self._keys()
+        keys = [
+            (SEP + word, SEP + word + SEP)
+            for word in words
+            if SEP + word in names or SEP + word + SEP in numbers
+        ]
+        if not keys:
+            found = [entry.record_id for entry in matched]
+            return (found if limit is None else found[:limit]), len(found)
         ranked: list[list[str]] = [[] for _ in range(OTHER + 1)]
-        keys = [(SEP + word, SEP + word + SEP) for word in words]
         for entry in matched:
             ranked[min(_rank(entry, starts, whole) for starts, whole in keys)].append(
                 entry.record_id
@@ -223,26 +236,34 @@ class HouseholdIndex:
         found = [record_id for tier in ranked for record_id in tier]
         return (found if limit is None else found[:limit]), len(found)
 
+    def _keys(self) -> tuple[str, str]:
+        if self._all_keys is None:
+            entries = self._entries.values()
+            names = "".join(e.head_keys + e.member_keys for e in entries)
+            self._all_keys = (names, "".join(e.number_keys for e in entries))
+        return self._all_keys
+
 
 def _rank(entry: Entry, starts: str, whole: str) -> int:
-    head, other = entry.head_keys, entry.other_keys
-    if starts in head:
-        if whole in head:
-            return EXACT_HEAD
-        return EXACT_MEMBER if whole in other else PREFIX_HEAD
-    if starts in other:
-        return EXACT_MEMBER if whole in other else PREFIX_MEMBER
+    if whole in entry.head_keys:
+        return EXACT_HEAD
+    if whole in entry.member_keys or whole in entry.number_keys:
+        return EXACT_MEMBER
+    if starts in entry.head_keys:
+        return PREFIX_HEAD
+    if starts in entry.member_keys:
+        return PREFIX_MEMBER
     return OTHER
 
 
 # What a household's search text was made from, by id: screens build their indexes from
 # fresh copies of the same households, so most of a rebuild is found here.
-_made: dict[str, tuple[str, tuple[str, str, str]]] = {}
+_made: dict[str, tuple[str, tuple[str, str, str, str]]] = {}
 _MADE_MAX = 50_000
 
 
-def _search_text(record_id: str, data: dict) -> tuple[str, str, str]:
-    """(blob, head keys, other keys) of a household, computed once per version of it."""
+def _search_text(record_id: str, data: dict) -> tuple[str, str, str, str]:
+    """(blob, head, member and number keys) of a household, computed once per version."""
     fingerprint = repr(data)
     known = _made.get(record_id)
     if known is not None and known[0] == fingerprint:
