@@ -253,6 +253,11 @@ def test_a_huge_file_and_a_folder_are_refused_before_reading(admin_cli, tmp_path
         "import-households", "--grid", grid, str(huge), ok=False
     )
     assert "folder" in admin_cli("import-households", "--grid", grid, str(tmp_path), ok=False)
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(JUNK["blank.csv"])
+    assert "the file is empty" in admin_cli(
+        "import-households", "--grid", grid, str(blank), ok=False
+    )
     missing = str(tmp_path / "missing.csv")
     assert "no such file" in admin_cli("import-households", "--grid", grid, missing, ok=False)
 

@@ -93,7 +93,7 @@ def find_columns(
             best = Columns(number, position, fields, list(cells), ignored)
     if best is None:
         expected = "; ".join(" / ".join(_names(aliases, key) for key in need) for need in required)
-        if not any(cells for _, cells in sheet.rows):
+        if not any(any(cells) for _, cells in sheet.rows):
             raise AdminError("roster.error.empty", path=str(sheet.path))
         raise AdminError("roster.error.no_header", path=str(sheet.path), expected=expected)
     return best
