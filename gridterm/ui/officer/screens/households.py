@@ -25,7 +25,7 @@ from gridterm.core.record_text import address, kind_label, status_label, summary
 from gridterm.ui.officer.registry import screen_available
 from gridterm.ui.officer.screens.base import GridScreen
 
-PAGE = 30  # rows drawn per keystroke (more than a screen); the next page as the cursor nears
+PAGE = 25  # rows drawn per keystroke (more than a screen); the next page as the cursor nears
 NEAR_END = 5  # the end of what is drawn, so every match can be reached by scrolling
 
 
