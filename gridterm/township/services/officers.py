@@ -50,26 +50,26 @@ class OfficerReport:
 
 
 def read_officers(path: str | Path) -> tuple[list[OfficerRow], Problems]:
+    """The officers of a list, checked, and what is wrong with it."""
     sheet = read_sheet(path)
     columns = find_columns(sheet, OFFICERS, OFFICERS_REQUIRED)
     problems = Problems(columns)
     found: list[OfficerRow] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, ...], int] = {}  # a phone, or a grid and a name -> its row
     for values in row_values(sheet, columns, problems, ("phone",)):
         officer = _officer(values, problems)
         if officer is None:
             continue
-        for key in (("phone", officer.phone), ("name", officer.grid + "\x1f" + officer.name)):
-            if key[1] and key[1] != "\x1f" and key in seen:
-                other = seen[key]
-                problems.row(
-                    officer.row, t("training.error.same_officer", row=officer.row, other=other)
-                )
-                break
-        else:
-            seen[("phone", officer.phone)] = officer.row
-            seen[("name", officer.grid + "\x1f" + officer.name)] = officer.row
-            found.append(officer)
+        keys = [("grid", officer.grid, officer.name)]
+        if officer.phone:
+            keys.append(("phone", officer.phone))
+        other = next((seen[key] for key in keys if key in seen), None)
+        if other is not None:
+            same = t("training.error.same_officer", row=officer.row, other=other)
+            problems.row(officer.row, same)
+            continue
+        seen.update(dict.fromkeys(keys, officer.row))
+        found.append(officer)
     if not found and not problems.lines():
         raise AdminError("training.error.no_officers", path=str(sheet.path))
     return found, problems
