@@ -92,12 +92,13 @@ def test_one_row_per_household_with_the_heads_id_checked(admin_cli, tmp_path):
     grid = _grid(admin_cli)
     path = tmp_path / "households.csv"
     path.write_text(
-        "行政村,村民小组,门牌号,户主姓名,身份证号码（18位）,联系电话,标签\n"
-        f"石桥村,1组,12,张三,{id_number(1, 1960)},13800138000,独居老人、低保\n"
-        "石桥村,1组,13,李四,-,/,\n",
+        "行政村,村民小组,门牌号,户主姓名,身份证号码（18位）,联系电话,标签,性别,出生日期\n"
+        f"石桥村,1组,12,张三,{id_number(1, 1960)},13800138000,独居老人、低保,男,1960-01-02\n"
+        "石桥村,1组,13,李四,-,/,,女,\n",
         encoding="utf-8",
     )
-    admin_cli("import-households", "--grid", grid, str(path))
+    out = admin_cli("import-households", "--grid", grid, str(path))
+    assert "Columns not used: 性别, 出生日期" in out
     got = {h.data["head"]: h.data for h in households(admin_cli.url, grid)}
     assert got["张三"]["members"] == [
         {"name": "张三", "relation": "户主", "id_number": id_number(1, 1960)}

@@ -51,7 +51,8 @@ def import_households(args: argparse.Namespace, session: Any) -> list[str]:
         )
     lines = []
     if report.ignored_columns:
-        lines.append(t("roster.ignored_columns", columns="、".join(report.ignored_columns)))
+        joiner = t("roster.list_joiner")
+        lines.append(t("roster.ignored_columns", columns=joiner.join(report.ignored_columns)))
     if args.check:
         lines.append(t("roster.check.summary", **counts))
         lines.append(t("roster.check.nothing_written"))
