@@ -332,3 +332,26 @@ def test_header_names_are_matched_loosely(tmp_path):
     columns = find_columns(read_sheet(path), ROSTER, ROSTER_REQUIRED)
     assert columns.row == 2 and columns.fields == {"village": 0, "head": 1, "phone": 2}
     assert HEADER[6] == "公民身份号码"
+
+
+def test_values_at_the_edges_are_told_by_row_and_column(admin_cli, tmp_path):
+    """An XLSX with a 10,000-character name, 2**63 as a phone, a year-9999 date as a
+    village, an empty sheet row between households."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    grid = _grid(admin_cli)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["村", "户主", "电话"])
+    sheet.append(["石桥村", "张" * 10_000, None])
+    sheet.append([])
+    sheet.append(["石桥村", "李四", 2**63])
+    sheet.append([dt.datetime(9999, 12, 31), "王五", None])
+    book.save(tmp_path / "edges.xlsx")
+    err = admin_cli("import-households", "--grid", grid, str(tmp_path / "edges.xlsx"), ok=False)
+    assert "row 2, column B (户主): 户主 is too long" in err
+    assert "row 4, column C (电话)" in err and "format the column as text" in err
+    assert "row 5" not in err  # a date is text like any other: 9999-12-31 is a village
+    assert households(admin_cli.url, grid) == []
