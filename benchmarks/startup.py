@@ -11,7 +11,8 @@ worker reading the archive, timed separately ("Home filled").  Peak memory is th
 peak resident size (VmHWM) when it exits, once Home is filled and the background sync is
 loaded.  The bare app and gridterm alternate, so
 a busy machine slows both alike; medians are printed with the ratios.  Targets: at most 1.5×
-the time and 1.5× the memory of the bare app; search ≤ 50 ms per keystroke.
+the time and 1.5× the memory of the bare app; search (pinyin included) ≤ 30 ms per
+keystroke, wall, to the table drawn.
 
 The store is built by writing its files directly, as a device holds them after months of
 work: the live items (outbox and open cases) in the hot file, the rest synced, closed and in
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -219,10 +221,59 @@ def sample(code: str, *args: str) -> tuple[float, float, int]:
     return float(values["ready"]) - start, float(values["filled"]) - start, int(values["rss"])
 
 
-def search_timing(households: int) -> tuple[float, float, float]:
-    """ms per keystroke: the index alone; then through the Households screen (index, table
-    refilled, screen redrawn), as CPU time of this process and as wall time (the wall time
-    includes Pilot's own waiting and whatever else the machine is doing)."""
+def _first_frame_end(lines_drawn: list[float]) -> float:
+    """When the first frame after a keystroke finished drawing the table: its lines are
+    drawn in one burst; a later burst (a redraw while Pilot waits) is not the keystroke's."""
+    end = lines_drawn[0]
+    for moment in lines_drawn[1:]:
+        if moment - end > 0.004:
+            break
+        end = moment
+    return end
+
+
+SEARCH_QUERIES = [
+    # typed one key at a time: characters, pinyin (full, then initials), address, ID tail
+    "王",
+    "王建",
+    "w",
+    "wa",
+    "wan",
+    "wang",
+    "wj",
+    "hl",
+    "东",
+    "东河",
+    "东河村",
+    "东河村 3",
+    "独",
+    "独居",
+    "1",
+    "12",
+    "123",
+    "123X",
+]
+
+
+@dataclass
+class SearchFigures:
+    build_cold_ms: float  # the index of every household, pypinyin imported and every name spelled
+    build_warm_ms: float  # the same households again (another screen opening)
+    index_ms: float  # one search, per keystroke
+    cpu_ms: float  # search + table refilled + frame drawn, CPU of this process
+    painted_ms: float  # wall: keystroke to the table's last line drawn
+    pilot_ms: float  # wall: keystroke to Pilot's idle check passing (earlier figure)
+
+
+def search_timing(households: int) -> SearchFigures:
+    """Search as you type over ``households`` households, pinyin included: the index alone;
+    then through the Households screen (index, table refilled, screen redrawn).
+
+    Wall time is measured to the moment the table's last line is drawn (the table's
+    ``render_line`` is wrapped to note the time).  The earlier figure, to the end of
+    ``pilot.pause()``, is printed too: Pilot waits for idleness in 20 ms slices, and a
+    frame's drawing falls in the first, so that figure is at least 40 ms however fast the
+    keystroke is handled."""
     import asyncio
 
     from gridterm.core.households import HouseholdIndex
@@ -231,30 +282,25 @@ def search_timing(households: int) -> tuple[float, float, float]:
     records = [
         {"id": str(uuid.uuid4()), "data": household_data(rng, TODAY, i)} for i in range(households)
     ]
-    index = HouseholdIndex(records)
-    queries = [
-        "王",
-        "王建",
-        "东",
-        "东河",
-        "东河村",
-        "东河村 3",
-        "独",
-        "独居",
-        "1",
-        "12",
-        "123",
-        "123X",
-    ]
     t0 = time.perf_counter()
-    for query in queries * 5:
-        index.search(query, limit=25)
-    index_ms = (time.perf_counter() - t0) * 1000 / (len(queries) * 5)
+    index = HouseholdIndex(records)
+    build_cold = (time.perf_counter() - t0) * 1000
+    copies = [{"id": r["id"], "data": dict(r["data"])} for r in records]
+    t0 = time.perf_counter()
+    HouseholdIndex(copies)
+    build_warm = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    for query in SEARCH_QUERIES * 5:
+        index.search(query)
+    index_ms = (time.perf_counter() - t0) * 1000 / (len(SEARCH_QUERIES) * 5)
+
+    from textual.widgets import DataTable
 
     from gridterm.ui.officer.screens.households import HouseholdsScreen
 
     cpu_ms: list[float] = []
-    wall_ms: list[float] = []
+    painted_ms: list[float] = []
+    pilot_ms: list[float] = []
 
     async def run() -> None:
         from gridterm.core.store import Store
@@ -269,19 +315,38 @@ def search_timing(households: int) -> tuple[float, float, float]:
                     screen = HouseholdsScreen()
                     await app.push_screen(screen)
                     await pilot.pause()
-                    screen._loaded({r["id"]: r for r in records}, HouseholdIndex(records))
+                    screen.show_households({r["id"]: r for r in records}, index)
                     await pilot.pause()
-                    for query in queries * 2:
+                    table = screen.query_one("#hh-table", DataTable)
+                    drawn: list[float] = []
+                    render_line = table.render_line
+
+                    def noted(y: int):
+                        strip = render_line(y)
+                        drawn.append(time.perf_counter())
+                        return strip
+
+                    table.render_line = noted  # type: ignore[method-assign]
+                    for query in SEARCH_QUERIES * 2:
+                        drawn.clear()
                         c, t = time.process_time(), time.perf_counter()
                         screen.show_results(query)
                         await pilot.pause()  # the table drawn
                         cpu_ms.append((time.process_time() - c) * 1000)
-                        wall_ms.append((time.perf_counter() - t) * 1000)
+                        pilot_ms.append((time.perf_counter() - t) * 1000)
+                        painted_ms.append((_first_frame_end(drawn) - t) * 1000)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     asyncio.run(run())
-    return index_ms, statistics.median(cpu_ms), statistics.median(wall_ms)
+    return SearchFigures(
+        build_cold,
+        build_warm,
+        index_ms,
+        statistics.median(cpu_ms),
+        statistics.median(painted_ms),
+        statistics.median(pilot_ms),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -326,11 +391,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio first screen  {g_ready / b_ready:.2f}x  (target <= 1.5x)")
         print(f"ratio Home filled   {g_filled / b_ready:.2f}x")
         print(f"ratio peak memory   {g_rss / b_rss:.2f}x  (target <= 1.5x)")
-        index_ms, cpu_ms, wall_ms = search_timing(args.search_households)
+        found = search_timing(args.search_households)
+        n = f"{args.search_households:,}"
         print(
-            f"search as you type over {args.search_households:,} households, per keystroke: "
-            f"index {index_ms:.1f} ms; index + table + redraw {cpu_ms:.1f} ms CPU, "
-            f"{wall_ms:.1f} ms wall (target <= 50 ms)"
+            f"household index over {n} households, pinyin included: "
+            f"{found.build_cold_ms:.0f} ms first (pypinyin imported, every name spelled), "
+            f"{found.build_warm_ms:.0f} ms again (another screen, cached per household)"
+        )
+        print(
+            f"search as you type over {n} households, pinyin included, per keystroke: "
+            f"index {found.index_ms:.1f} ms; index + table + redraw {found.cpu_ms:.1f} ms CPU, "
+            f"{found.painted_ms:.1f} ms wall to the table drawn (target <= 30 ms); "
+            f"{found.pilot_ms:.1f} ms wall to Pilot's idle check (the earlier figure)"
         )
     finally:
         if not args.dir:

@@ -102,3 +102,71 @@ def test_lookup_finds_the_officers_household_then_the_townships(store):
     assert find_household(store, mine["id"])["data"]["head"] == "赵四"
     assert find_household(store, ZHAO["id"]) == ZHAO
     assert find_household(store, "no-such-id") is None
+
+
+# Names that share characters, as a village has them; 胡刚's household lists first in
+# address order, so any wrong order shows.
+HU = [
+    _record(
+        "h-gang",
+        village="石桥村",
+        group="1",
+        number="1",
+        head="胡刚",
+        members=[{"name": "胡刚"}, {"name": "胡丽丽", "phone": "13812345678"}],
+    ),
+    _record("h-lili", village="石桥村", group="1", number="2", head="胡丽丽"),
+    _record(
+        "h-li",
+        village="石桥村",
+        group="1",
+        number="3",
+        head="胡丽",
+        members=[{"name": "胡丽", "id_number": "11010519491231002X"}],
+    ),
+    _record(
+        "h-lei",
+        village="石桥村",
+        group="2",
+        number="1",
+        head="李雷",
+        members=[{"name": "李雷"}, {"name": "胡丽", "relation": "配偶"}],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "order"),
+    [
+        # exact head, then exact member, then heads that start with it, then the rest
+        ("胡丽", "h-li", ["h-li", "h-lei", "h-lili", "h-gang"]),
+        ("胡", "h-gang", ["h-gang", "h-lili", "h-li", "h-lei"]),
+        ("hl", "h-li", ["h-li", "h-lei", "h-lili", "h-gang"]),  # pinyin initials
+        ("huli", "h-li", ["h-li", "h-lei", "h-lili", "h-gang"]),  # full pinyin
+        ("HULI", "h-li", None),  # as a soft keyboard's shift gives it
+        ("hulili", "h-lili", ["h-lili", "h-gang"]),
+        ("hg", "h-gang", ["h-gang"]),
+        ("002x", "h-li", ["h-li"]),  # ID's last 4
+        ("13812345678", "h-gang", ["h-gang"]),  # a member's phone
+        ("石桥村2组", "h-lei", ["h-lei"]),  # the address as written on screen
+    ],
+)
+def test_exact_names_come_first_then_prefixes_then_the_rest(query, first, order):
+    ids, total = HouseholdIndex(HU).search(query)
+    assert ids[0] == first
+    if order is not None:
+        assert ids == order and total == len(order)
+
+
+def test_every_word_must_match_and_the_best_word_ranks():
+    index = HouseholdIndex(HU)
+    assert index.search("hl 2组") == (["h-lei"], 1)
+    assert index.search("石桥村 胡丽")[0][:2] == ["h-li", "h-lei"]
+    assert index.search("hl 无此村") == ([], 0)
+
+
+def test_an_edited_household_is_searched_as_it_is_now():
+    index = HouseholdIndex(HU)
+    index.put(_record("h-li", village="石桥村", group="1", number="3", head="胡莉"))
+    assert index.search("huli")[0][0] == "h-li"  # 莉 is li too
+    assert "h-li" not in index.search("002x")[0]

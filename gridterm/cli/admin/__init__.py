@@ -14,7 +14,16 @@ import importlib
 from gridterm.core.i18n import t
 
 # Modules of this package, in the order their commands appear in --help.
-GROUPS = ("accounts", "roster", "templates", "mediators", "departments", "database", "bundle")
+GROUPS = (
+    "accounts",
+    "roster",
+    "training",
+    "templates",
+    "mediators",
+    "departments",
+    "database",
+    "bundle",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

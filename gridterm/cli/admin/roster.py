@@ -1,4 +1,4 @@
-"""``gridterm admin import-households``: the township's roster into a grid."""
+"""``gridterm admin import-households``: the township's roster into a grid (``--check`` first)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,52 @@ from gridterm.core.i18n import t
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import-households", help=t("service.admin.import.help"))
+    from gridterm.township.services.columns import ROSTER, describe, example
+
+    p = sub.add_parser(
+        "import-households",
+        help=t("service.admin.import.help"),
+        description=t("roster.import.description"),
+        epilog=t(
+            "roster.import.epilog",
+            columns=describe(ROSTER, "roster.col"),
+            example=example("roster.csv"),
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--grid", required=True, metavar="G", help=t("service.admin.opt.grid"))
+    p.add_argument("--check", action="store_true", help=t("roster.opt.check"))
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=command(import_households))
 
 
 def import_households(args: argparse.Namespace, session: Any) -> list[str]:
-    from gridterm.township.services import admin, roster
+    from gridterm.township.services.admin import AdminError
+    from gridterm.township.services.roster import import_roster, problems_text
 
-    count = roster.import_households(session, args.grid, args.file)
-    grid = admin.find_grid(session, args.grid)
-    return [t("service.admin.imported", count=count, grid=grid.name), str(count)]
+    report = import_roster(session, args.grid, args.file, check=args.check)
+    counts = dict(
+        added=report.added,
+        changed=report.changed,
+        unchanged=report.unchanged,
+        grid=report.grid,
+    )
+    if report.problems:
+        key = "roster.check.refused" if args.check else "roster.import.refused"
+        raise AdminError(
+            key,
+            path=str(args.file),
+            summary=t("roster.check.summary", **counts),
+            n=len(report.problems),
+            problems=problems_text(report.problems),
+        )
+    lines = []
+    if report.ignored_columns:
+        joiner = t("roster.list_joiner")
+        lines.append(t("roster.ignored_columns", columns=joiner.join(report.ignored_columns)))
+    if args.check:
+        lines.append(t("roster.check.summary", **counts))
+        lines.append(t("roster.check.nothing_written"))
+    else:
+        lines.append(t("roster.import.done", **counts))
+    return [*lines, str(report.households)]

@@ -221,3 +221,9 @@ class Household(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     seq: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    # What makes a row of the roster this household again on the next import (its 户号, else
+    # its head's ID number, else its address); unique in a grid, so importing twice never
+    # makes two.  None for households imported before the key was kept.
+    roster_key: Mapped[str | None] = mapped_column(String(200), default=None)
+
+    __table_args__ = (UniqueConstraint("grid_id", "roster_key"),)

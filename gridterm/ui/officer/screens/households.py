@@ -1,4 +1,9 @@
-"""Households: search as you type, and one household's members and history."""
+"""Households: search as you type (name, pinyin, address, phone, ID tail, tag), every match
+browsable to the end, and one household's members and history.
+
+The list holds the officer's households and the township's (imported from its roster and
+pulled): the same households, in the same order, as the visit picker's.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,25 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
-from gridterm.core.households import HouseholdIndex, household_tags
+from gridterm.core.households import (
+    HouseholdIndex,
+    all_households,
+    find_household,
+    household_data,
+    household_tags,
+)
 from gridterm.core.i18n import t
 from gridterm.core.record_text import address, kind_label, status_label, summary, tags_text
 from gridterm.ui.officer.registry import screen_available
 from gridterm.ui.officer.screens.base import GridScreen
 
-SHOWN = 25  # rows drawn per keystroke (a screen's worth); the count says how many matched
+PAGE = 25  # rows drawn per keystroke (more than a screen); the next page as the cursor nears
+NEAR_END = 5  # the end of what is drawn, so every match can be reached by scrolling
 
 
 def load_households(store) -> dict[str, dict]:
-    """Every household on the device, live and archived (archived ones are read from disk)."""
-    return {record["id"]: record for record in store.query(kind="household", archived=True)}
+    """Every household on the device: the officer's (live and archived), then the township's."""
+    return {household["id"]: household for household in all_households(store)}
 
 
 class HouseholdsScreen(GridScreen):
@@ -37,9 +49,11 @@ class HouseholdsScreen(GridScreen):
         self.records: dict[str, dict] = {}
         self.index = HouseholdIndex()
         self.loaded = False
+        self.found: list[str] = []  # every match of the query, best first
+        self.shown = 0  # how many of them the table holds
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder=t("tui.households.search_hint"), id="hh-search", compact=True)
+        yield Input(placeholder=t("search.households.hint"), id="hh-search", compact=True)
         yield Static(t("tui.loading"), id="hh-count", classes="hint", markup=False)
         table = DataTable(id="hh-table", cursor_type="row", zebra_stripes=True)
         # Fixed widths: a keystroke then redraws rows without measuring every cell again.
@@ -49,6 +63,11 @@ class HouseholdsScreen(GridScreen):
         table.add_column(t("tui.col.tags"), key="tags", width=30)
         yield table
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Scrolling with the wheel (not only the cursor) also brings the next page.
+        self.watch(self.query_one("#hh-table", DataTable), "scroll_y", self._scrolled, False)
+
     def focus_default(self) -> None:
         self.query_one("#hh-search", Input).focus()
 
@@ -57,22 +76,33 @@ class HouseholdsScreen(GridScreen):
 
     @work(thread=True, exclusive=True, group="households-load", exit_on_error=False)
     def load(self) -> None:
+        # In a thread: the index holds every name's pinyin, computed on first use.
         records = load_households(self.app.store)
         index = HouseholdIndex(list(records.values()))
-        self.app.call_from_thread(self._loaded, records, index)
+        self.app.call_from_thread(self.show_households, records, index)
 
-    def _loaded(self, records: dict[str, dict], index: HouseholdIndex) -> None:
+    def show_households(self, records: dict[str, dict], index: HouseholdIndex) -> None:
         self.records = records
         self.index = index
         self.loaded = True
         self.show_results(self.query_one("#hh-search", Input).value)
 
     def show_results(self, query: str) -> None:
-        ids, total = self.index.search(query, limit=SHOWN)
+        self.found, total = self.index.search(query)
+        self.query_one("#hh-table", DataTable).clear()
+        self.shown = 0
+        self.show_more()
+        if not self.records:
+            text = t("tui.households.none")
+        else:
+            text = t("tui.households.count", total=total)
+        self.query_one("#hh-count", Static).update(text)
+
+    def show_more(self) -> None:
+        """Add the next page of matches to the table."""
         table = self.query_one("#hh-table", DataTable)
-        table.clear()
-        for record_id in ids:
-            data = self.records[record_id]["data"]
+        for record_id in self.found[self.shown : self.shown + PAGE]:
+            data = household_data(self.records[record_id])
             table.add_row(
                 data.get("head", ""),
                 address(data),
@@ -80,13 +110,17 @@ class HouseholdsScreen(GridScreen):
                 tags_text(household_tags(data)),
                 key=record_id,
             )
-        if not self.records:
-            text = t("tui.households.none")
-        elif total > len(ids):
-            text = t("tui.households.count_more", total=total, shown=len(ids))
-        else:
-            text = t("tui.households.count", total=total)
-        self.query_one("#hh-count", Static).update(text)
+        self.shown = table.row_count
+
+    @on(DataTable.RowHighlighted, "#hh-table")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self.shown - NEAR_END and self.shown < len(self.found):
+            self.show_more()
+
+    def _scrolled(self, scroll_y: float) -> None:
+        table = self.query_one("#hh-table", DataTable)
+        if scroll_y >= table.max_scroll_y - NEAR_END and self.shown < len(self.found):
+            self.show_more()
 
     @on(Input.Changed, "#hh-search")
     def _search(self, event: Input.Changed) -> None:
@@ -152,6 +186,9 @@ class HouseholdDetailScreen(GridScreen):
             yield Static("", id="hd-history-empty", classes="hint", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":
+            # A township household is the township's to change (its roster), not the device's.
+            return self.record is None or "data" in self.record
         if action == "visit":
             return screen_available("visit")
         if action == "report":
@@ -159,11 +196,12 @@ class HouseholdDetailScreen(GridScreen):
         return True
 
     def refresh_data(self) -> None:
-        self.record = self.app.store.get(self.household_id)
+        self.record = find_household(self.app.store, self.household_id)
+        self.refresh_bindings()
         if self.record is None:
             self.query_one("#hd-info", Static).update(t("tui.household.missing"))
             return
-        data = self.record["data"]
+        data = household_data(self.record)
         lines = [
             f"{data.get('head', '')}  {address(data)}",
         ]
@@ -224,7 +262,7 @@ def household_history(store, household: dict | None) -> list[tuple[str, dict]]:
     if household is None:
         return []
     hid = household["id"]
-    data = household.get("data") or {}
+    data = household_data(household)
     ids = {m.get("id_number") for m in data.get("members") or [] if m.get("id_number")}
     found: dict[str, tuple[str, dict]] = {}
     records = store.query(archived=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,7 +35,8 @@ from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.visit_kit import now_iso
 from gridterm.ui.officer.screens.visit_walk import VisitWalkScreen, digit_bindings
 
-PICKER_ROWS = 200  # more than a grid holds; typing narrows it
+PAGE = 30  # households listed per keystroke; the next page as the highlight nears the end
+NEAR_END = 5
 
 
 # --------------------------------------------------------------------------- resuming
@@ -99,10 +100,12 @@ class VisitStartScreen(GridScreen):
         self.templates: list[dict] = []
         self._households: dict[str, dict] = {}
         self._index = HouseholdIndex()
+        self._found: list[str] = []  # every match of the query, best first
+        self._shown = 0  # how many of them the list holds
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="visit-start"):
-            yield Static(t("wf.visit.pick_household"), id="visit-step", markup=False)
+            yield Static(t("search.visit.pick_household"), id="visit-step", markup=False)
             yield Input(placeholder=t("wf.visit.search"), compact=True, id="visit-search")
             yield OptionList(id="visit-households", compact=True)
             yield OptionList(id="visit-templates", compact=True)
@@ -123,25 +126,52 @@ class VisitStartScreen(GridScreen):
             if household is not None:
                 self._choose_household(household)
                 return
-        households = all_households(store)
-        self._households = {h["id"]: h for h in households}
-        self._index = HouseholdIndex(households)
-        self._fill_households("")
-        if self._households:
-            self.query_one("#visit-search", Input).focus()
-        else:
-            self.query_one("#visit-step", Static).update(t("wf.visit.no_households"))
+        self.query_one("#visit-step", Static).update(t("tui.loading"))
+        self._load_households()
         if load_draft(store) is not None and not isinstance(self.app.screen, ConfirmScreen):
             offer_resume(self.app, replace=True)
+
+    @work(thread=True, exclusive=True, group="visit-households", exit_on_error=False)
+    def _load_households(self) -> None:
+        # In a thread: the index holds every name's pinyin, computed on first use.
+        households = all_households(self.app.store)
+        index = HouseholdIndex(households)
+        self.app.call_from_thread(self._show_households, households, index)
+
+    def _show_households(self, households: list[dict], index: HouseholdIndex) -> None:
+        if self.household is not None:
+            return  # chosen meanwhile (from a household's page)
+        self._households = {h["id"]: h for h in households}
+        self._index = index
+        search = self.query_one("#visit-search", Input)
+        self._fill_households(search.value)
+        step = self.query_one("#visit-step", Static)
+        if self._households:
+            step.update(t("search.visit.pick_household"))
+            search.focus()
+        else:
+            step.update(t("wf.visit.no_households"))
 
     def _fill_households(self, query: str) -> None:
         box = self.query_one("#visit-households", OptionList)
         box.clear_options()
         # The Households screen's search and order: one query finds the same household first.
-        shown, _total = self._index.search(query, limit=PICKER_ROWS)
-        box.add_options(Option(household_label(self._households[i]), id=i) for i in shown)
-        if shown:
+        self._found, _total = self._index.search(query)
+        self._shown = 0
+        self._more_households()
+        if self._shown:
             box.highlighted = 0
+
+    def _more_households(self) -> None:
+        box = self.query_one("#visit-households", OptionList)
+        page = self._found[self._shown : self._shown + PAGE]
+        box.add_options(Option(household_label(self._households[i]), id=i) for i in page)
+        self._shown = box.option_count
+
+    @on(OptionList.OptionHighlighted, "#visit-households")
+    def _near_end(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index >= self._shown - NEAR_END and self._shown < len(self._found):
+            self._more_households()
 
     @on(Input.Changed, "#visit-search")
     def _search(self, event: Input.Changed) -> None:
@@ -224,7 +254,7 @@ class VisitStartScreen(GridScreen):
             self.query_one("#visit-templates", OptionList).display = False
             self.query_one("#visit-search", Input).display = True
             self.query_one("#visit-households", OptionList).display = True
-            self.query_one("#visit-step", Static).update(t("wf.visit.pick_household"))
+            self.query_one("#visit-step", Static).update(t("search.visit.pick_household"))
             self.query_one("#visit-search", Input).focus()
             self.refresh_bindings()
             return
