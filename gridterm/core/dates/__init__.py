@@ -22,6 +22,7 @@ from gridterm.core.dates.shown import (
 from gridterm.core.dates.zone import (
     CHINA_TIME,
     DEFAULT_ZONE,
+    day_of,
     in_zone,
     township_zone,
     zone_named,
@@ -33,6 +34,7 @@ __all__ = [
     "KINDS",
     "DateTextError",
     "Understood",
+    "day_of",
     "day_text",
     "field_text",
     "in_zone",

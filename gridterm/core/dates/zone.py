@@ -9,7 +9,7 @@ zone database (some Termux installs), China time is still known: a fixed +08:00.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -52,3 +52,17 @@ def in_zone(moment: datetime, zone: tzinfo) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=zone)
     return moment.astimezone(zone)
+
+
+def day_of(stored: object, zone: tzinfo) -> date | None:
+    """The township's calendar day of a stored value (``2026-12-15`` or an ISO 8601 time);
+    None for nothing or nonsense."""
+    text = str(stored or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return in_zone(datetime.fromisoformat(text.replace("Z", "+00:00")), zone).date()
+    except ValueError:
+        return None
