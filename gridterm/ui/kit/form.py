@@ -12,8 +12,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gridterm.core.i18n import t
@@ -125,6 +126,19 @@ class Field(Vertical):
             self.validate()
 
 
+class TickBox(Checkbox):
+    """A checkbox that reads ``[x]`` ticked and ``[ ]`` not, in its characters: Textual's
+    own draws the same ``X`` both ways and tells them apart by colour alone, which NO_COLOR,
+    16 colours and ``TERM=linux`` lose."""
+
+    BUTTON_LEFT = "["
+    BUTTON_RIGHT = "]"
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "x" if self.value else " "
+        return super().render()
+
+
 class TagPicker(OptionList):
     """Tags to tick: ``[x] 独居老人`` / ``[ ] 留守儿童`` (readable without colour).
 
@@ -147,7 +161,9 @@ class TagPicker(OptionList):
 
     def _option(self, code: str, text: str) -> Option:
         mark = "[x]" if code in self._selected else "[ ]"
-        return Option(f"{mark} {text}", id=code)
+        # Content, not a str: a str prompt is read as markup, and "[x]" is a style tag there
+        # (a ticked tag showed as blank).
+        return Option(Content(f"{mark} {text}"), id=code)
 
     @property
     def selected(self) -> list[str]:

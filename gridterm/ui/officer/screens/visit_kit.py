@@ -26,6 +26,7 @@ from gridterm.core import model
 from gridterm.core.i18n import t
 from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.kit.dates import Check, DateInput, warnings_of
+from gridterm.ui.kit.form import TickBox
 from gridterm.ui.officer.screens.base import GridScreen
 
 
@@ -135,7 +136,7 @@ def select_field(path: str, label: str, options: list[tuple[str, str]], value: A
 
 
 def check_field(path: str, label: str, value: bool) -> Field:
-    return Field(path, label, Checkbox(label, bool(value), compact=True, id=field_id(path)))
+    return Field(path, label, TickBox(label, bool(value), compact=True, id=field_id(path)))
 
 
 class FormScreen(GridScreen):
