@@ -43,6 +43,8 @@ def _is_stored_form(text: str) -> bool:
 class DateInput(Horizontal):
     """An input for a date (``kind="date"``) or a date with an optional time ("moment")."""
 
+    # Not scoped: the narrow layout is chosen by the screen's width class.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     DateInput { height: auto; width: 1fr; }
     DateInput > Input.date-text { width: 1fr; min-width: 12; background: $boost; }
