@@ -25,7 +25,7 @@ from gridterm.ui.officer.screens.visit_kit import (
     code_options,
     date_field,
     now_iso,
-    offer_receipt,
+    offer_receipts,
     select_field,
     text_field,
     today_iso,
@@ -182,7 +182,12 @@ class CaseFormScreen(FormScreen):
             record = store.create("case", data)
             changed(self.app, record["id"])
             self.app.notify(t("wf.case.registered"))
-            offer_receipt(self, record, party=0, then=lambda: self.dismiss(record))
+            # One receipt per party, each asked in turn (y issues and shows it, n skips).
+            offers = [
+                (record, t("wf.receipt.offer_party", n=n + 1, name=party.get("name", "")), n)
+                for n, party in enumerate(record["data"].get("parties") or [])
+            ]
+            offer_receipts(self, offers, then=lambda: self.dismiss(record))
         else:
             record = store.update(self.record["id"], data=data)
             changed(self.app, record["id"])
