@@ -162,6 +162,10 @@ class DateInput(Horizontal):
         text = dates.understood_text(found, self.now().date())
         said.update(f"{text} {warning}" if warning else text)
         said.set_class(bool(warning), "-warn")
+        if self.input.has_focus:
+            # What it understood is read while typing: keep it in sight (below the field on
+            # a narrow screen, where a scrolled form could hide it).
+            self.call_after_refresh(self.scroll_visible, animate=False)
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:

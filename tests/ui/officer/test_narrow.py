@@ -149,3 +149,29 @@ async def test_the_header_speaks_one_language_after_ctrl_l(store, start):
             footer = screen_text(app).splitlines()[-1]
             assert t("tui.key.language") in footer or t("ux.key.more") in footer
         i18n.set_language("zh_CN")
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", [None, "cases"])
+async def test_tables_keep_every_column_in_sight(demo_store, size, screen):
+    """At 50×25 the last columns (the tags, a case's state) were past the right edge; now the
+    column that can lose its tail gives way and nothing needs scrolling sideways."""
+    from textual.widgets import DataTable
+
+    i18n.set_language("zh_CN")
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        if screen:
+            app.action_open(screen)
+            await settle(pilot)
+        tables = list(app.screen.query(DataTable))
+        assert tables
+        for table in tables:
+            assert table.row_count
+            assert table.virtual_size.width <= table.scrollable_content_region.width, (
+                table.id,
+                table.virtual_size.width,
+                table.scrollable_content_region.width,
+            )
+            assert table.region.right <= size[0]

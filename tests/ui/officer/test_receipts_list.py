@@ -173,7 +173,7 @@ async def test_the_receipts_screen_lists_every_receipt_and_finds_one(enrolled, l
         # by part of the number, typed as read off paper: lower case, without dashes, O for 0
         wanted = format_number(for_case[1]["number"])
         typed = wanted.replace("-", "")[3:9].lower().replace("0", "o")
-        await press(pilot, "slash")
+        await press(pilot, "f")
         await press(pilot, P(typed))
         await settle(pilot)
         assert [item.receipt["number"] for item in screen.shown] == [for_case[1]["number"]]

@@ -14,10 +14,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from gridterm.core import model
+from gridterm.core.dates import field_text
 from gridterm.core.i18n import t
 from gridterm.core.usecases import cases as case_rules
 from gridterm.core.usecases.cases import FILTERS, case_matches
 from gridterm.core.usecases.receipts import party_receipts
+from gridterm.ui.kit import tables
 from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.visit_kit import (
@@ -72,29 +74,18 @@ class CaseListScreen(GridScreen):
             yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(
-            t("wf.case.col.registered"), t("wf.case.col.case"), t("wf.case.col.state")
-        )
         super().on_mount()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.fill()
 
     def refresh_data(self) -> None:
         today = today_iso(self.app)
         records = self.app.store.query(kind="case", archived=self.which in ("closed", "all"))
         self.cases = [r for r in records if case_matches(r, self.which, today)]
         self.cases.sort(key=lambda r: r.get("created_at") or "", reverse=True)
-        table = self.query_one(DataTable)
-        table.clear()
-        for record in self.cases:
-            data = record["data"]
-            major = t("wf.case.major_mark") if data.get("major") else ""
-            table.add_row(
-                (record.get("created_at") or "")[:10],
-                major + case_title(data),
-                case_state(record, today),
-                key=record["id"],
-            )
+        self.fill()
         counts = {w: 0 for w in FILTERS}
         for record in records:
             for w in FILTERS:
@@ -108,6 +99,26 @@ class CaseListScreen(GridScreen):
         empty = self.query_one("#cases-empty", Static)
         empty.update("" if self.cases else t("wf.case.none"))
         empty.display = not self.cases
+
+    def fill(self) -> None:
+        """The list, fitted to the width: the case's title gives way, its state stays."""
+        today = today_iso(self.app)
+        zone = self.app.now().tzinfo
+        rows = []
+        for record in self.cases:
+            data = record["data"]
+            major = t("wf.case.major_mark") if data.get("major") else ""
+            registered = field_text(record.get("created_at"), zone)[:10]
+            rows.append(
+                (record["id"], [registered, major + case_title(data), case_state(record, today)])
+            )
+        columns = [
+            ("registered", t("wf.case.col.registered")),
+            ("case", t("wf.case.col.case")),
+            ("state", t("wf.case.col.state")),
+        ]
+        width = self.query_one("#cases-body").size.width
+        tables.fill(self.query_one(DataTable), columns, rows, width, [("case", 12)])
 
     def action_show(self, which: str) -> None:
         self.which = which
@@ -252,7 +263,7 @@ class CaseScreen(GridScreen):
                     + t(
                         "wf.case.line.follow_up_done",
                         due=f.get("due", "-"),
-                        done=str(f["done_at"])[:10],
+                        done=field_text(f["done_at"], self.app.now().tzinfo)[:10],
                         fulfilled=yes if f.get("fulfilled") else no,
                         satisfied=yes if f.get("satisfied") else no,
                         risk=model.label("risk", f.get("risk", "")) if f.get("risk") else "-",
@@ -266,7 +277,8 @@ class CaseScreen(GridScreen):
             lines.append(" " + t("wf.case.none_yet"))
         if d.get("closed_at"):
             lines.append("")
-            lines.append(t("wf.case.line.closed", when=str(d["closed_at"])[:16]))
+            closed = field_text(d["closed_at"], self.app.now().tzinfo)  # the township's clock
+            lines.append(t("wf.case.line.closed", when=closed))
         return "\n".join(lines)
 
     # -- actions -----------------------------------------------------------------------------

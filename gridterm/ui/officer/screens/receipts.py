@@ -2,7 +2,7 @@
 or save it again (a resident lost the paper; the printer was out of paper).
 
 Search takes the number as read off paper (part of it, any case, with or without dashes, O
-for 0), a name, or what it was for (``gridterm.core.usecases.receipts``).  ``/`` goes to the
+for 0), a name, or what it was for (``gridterm.core.usecases.receipts``).  ``f`` goes to the
 search field, enter (or ↓) from there to the list; enter shows the receipt, ``p`` prints it,
 ``s`` saves it as SVG and PNG.
 """
@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 from gridterm.core.i18n import get_language, t
 from gridterm.core.receipts.render import Printable, printable_for
 from gridterm.core.usecases.receipts import IssuedReceipt, issued_receipts, search
+from gridterm.ui.kit import tables
 from gridterm.ui.kit.times import short_time
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.receipt_output import (
@@ -38,7 +39,7 @@ class ReceiptsScreen(GridScreen):
         Binding("enter", "show_receipt", "ux.receipts.key.show", id="receipts.show"),
         Binding("p", "print_receipt", "receipts.screen.print", id="receipts.print"),
         Binding("s", "save_receipt", "receipts.screen.save", id="receipts.save"),
-        Binding("slash", "search", "ux.receipts.key.search", id="receipts.search"),
+        Binding("f", "search", "ux.receipts.key.search", id="receipts.search"),
     ]
 
     def __init__(self) -> None:
@@ -51,11 +52,7 @@ class ReceiptsScreen(GridScreen):
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("ux.receipts.search"), compact=True, id="rc-search")
         yield Static("", id="rc-count", classes="section-title", markup=False)
-        table = DataTable(id="rc-table", cursor_type="row", zebra_stripes=True)
-        table.add_column(t("ux.receipts.col.number"), key="number")
-        table.add_column(t("ux.receipts.col.who"), key="who")
-        table.add_column(t("ux.receipts.col.when"), key="when")
-        yield table
+        yield DataTable(id="rc-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="rc-detail", markup=False)
         yield Static("", id="rc-status", markup=False)
 
@@ -79,13 +76,7 @@ class ReceiptsScreen(GridScreen):
         self.shown = search(self.items, query)
         count = t("ux.receipts.count", shown=len(self.shown), count=len(self.items))
         self.query_one("#rc-count", Static).update(count)
-        table = self.query_one("#rc-table", DataTable)
-        table.clear()
-        now = self.app.now()
-        for item in self.shown:
-            table.add_row(
-                item.number, item.who or "-", short_time(item.issued_at, now), key=item.key
-            )
+        self.fill()
         empty = not self.shown
         detail = (
             t("ux.receipts.none" if not self.items else "ux.receipts.no_match") if empty else ""
@@ -93,6 +84,23 @@ class ReceiptsScreen(GridScreen):
         self.query_one("#rc-detail", Static).update(detail)
         if self.shown:
             self._detail(self.shown[0])
+
+    def fill(self) -> None:
+        now = self.app.now()
+        rows = [
+            (item.key, [item.number, item.who or "-", short_time(item.issued_at, now)])
+            for item in self.shown
+        ]
+        columns = [
+            ("number", t("ux.receipts.col.number")),
+            ("who", t("ux.receipts.col.who")),
+            ("when", t("ux.receipts.col.when")),
+        ]
+        table = self.query_one("#rc-table", DataTable)
+        tables.fill(table, columns, rows, self.size.width - 2, [("who", 4), ("when", 5)])
+
+    def on_resize(self) -> None:
+        self.fill()
 
     def current(self) -> IssuedReceipt | None:
         table = self.query_one("#rc-table", DataTable)
