@@ -36,7 +36,9 @@ class ReceiptsScreen(GridScreen):
     REBUILD_ON_LANGUAGE = True
     CSS_PATH = "receipts.tcss"
     BINDINGS = [
-        Binding("enter", "show_receipt", "ux.receipts.key.show", id="receipts.show"),
+        # Priority: the list's own enter would hide this key from the footer; in the search
+        # field (where it is disabled) enter still goes on to the list.
+        Binding("enter", "show_receipt", "ux.receipts.key.show", id="receipts.show", priority=True),
         Binding("p", "print_receipt", "receipts.screen.print", id="receipts.print"),
         Binding("s", "save_receipt", "receipts.screen.save", id="receipts.save"),
         Binding("f", "search", "ux.receipts.key.search", id="receipts.search"),

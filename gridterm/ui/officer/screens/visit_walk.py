@@ -91,7 +91,7 @@ class VisitWalkScreen(VisitSummaryStep):
                     self.draft.get("follow_up") or "",
                     id="visit-follow-up",
                     input_id="visit-follow-up-text",
-                    placeholder=t("wf.visit.follow_up"),
+                    placeholder=t("ux.visit.follow_up"),
                     checks=[not_before(self.visit_day(), "ux.what.visit")],
                 )
             yield Static("", id="visit-keys", markup=False)
