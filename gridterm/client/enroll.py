@@ -2,10 +2,16 @@
 
 Nothing unsent is ever stranded: a second enrollment is refused while the outbox holds
 records the first service has not acknowledged, unless they were exported first.
+
+An address that does not answer (a wrong port, a wrong host, the service not running) is
+said within :data:`ENROLL_DEADLINE` seconds, naming the address and what to check — not
+with sync's patience (two minutes of retries) nor its words ("the records stay queued":
+nothing is queued at enrollment).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import socket
@@ -14,10 +20,27 @@ from typing import Any
 
 import httpx
 
-from gridterm.client.errors import EnrollmentError, SyncError, service_detail
+from gridterm.client.errors import EnrollmentError, ServiceUnreachable, SyncError, service_detail
 from gridterm.client.http import API, SyncConfig, _Sender, json_body, make_client
 from gridterm.client.urls import normalize_url as _normalize
 from gridterm.core.store.protocol import RecordStore
+
+#: seconds an enrollment may spend reaching the service, retries included (a person is
+#: waiting at a prompt, often with township staff beside them on a training day)
+ENROLL_DEADLINE = 4.0
+ENROLL_CONNECT_TIMEOUT = 3.0
+
+
+def enroll_config(config: SyncConfig | None) -> SyncConfig:
+    """``config`` with enrollment's patience: a few seconds to connect, a few to retry."""
+    config = config or SyncConfig()
+    return dataclasses.replace(
+        config,
+        deadline=min(config.deadline, ENROLL_DEADLINE),
+        connect_timeout=min(config.connect_timeout, ENROLL_CONNECT_TIMEOUT),
+        wait_max=min(config.wait_max, 1.0),
+        wait_jitter=min(config.wait_jitter, 0.5),
+    )
 
 
 def now_iso() -> str:
@@ -27,6 +50,15 @@ def now_iso() -> str:
 def normalize_url(url: str) -> str:
     """The service address as typed by the officer (gridterm.client.urls has the rule)."""
     return _normalize(url, lambda bad: EnrollmentError("sync.bad_url", url=bad))
+
+
+def unreachable(base: str, exc: ServiceUnreachable) -> EnrollmentError:
+    """The address did not answer (or kept failing): say which, and what to check."""
+    status = exc.params.get("status")
+    if status:
+        return EnrollmentError("ux.enroll.failing", url=base, status=status)
+    reason = exc.params.get("reason") or type(exc.__cause__).__name__
+    return EnrollmentError("ux.enroll.unreachable", url=base, reason=reason)
 
 
 def _unsent_ids(store: RecordStore) -> set[tuple[str, int]]:
@@ -100,19 +132,25 @@ def enroll(
     exported: str | Path | None = None,
 ) -> dict:
     """Enroll this device with the service at ``url``; returns the saved enrollment."""
-    config = config or SyncConfig()
+    config = enroll_config(config)
     base = normalize_url(url)
     code = (code or "").strip()
     if not code:
         raise EnrollmentError("sync.enroll.no_code")
     check_reenroll(store, exported)
     device_name = (device_name or socket.gethostname() or "gridterm").strip()[:100]
-    with make_client(config, transport) as client:
-        response = _Sender(client, config).request(
-            "POST", f"{base}{API}/enroll", json={"code": code, "device_name": device_name}
-        )
+    try:
+        with make_client(config, transport) as client:
+            response = _Sender(client, config).request(
+                "POST", f"{base}{API}/enroll", json={"code": code, "device_name": device_name}
+            )
+    except ServiceUnreachable as exc:
+        raise unreachable(base, exc) from exc
     if response.status_code >= 400:
-        detail, _ = service_detail(response)
+        detail, slug = service_detail(response)
+        if response.status_code in (404, 405) and not slug:
+            # Something answers there, but it is no township service (another web server).
+            raise EnrollmentError("ux.enroll.not_a_service", url=base, status=response.status_code)
         raise EnrollmentError("sync.enroll.refused", detail=detail, status=response.status_code)
     body = json_body(response)
     missing = [k for k in ("device_id", "token", "device_secret") if not body.get(k)]

@@ -52,6 +52,7 @@ class Shot:
     keys: tuple[str, ...] = ()
     push: Callable[[object, dict], object] | None = None  # builds a screen not in the registry
     after: tuple[str, ...] = field(default_factory=tuple)
+    sizes: tuple[tuple[int, int], ...] = SIZES
 
 
 def _shots() -> list[Shot]:
@@ -74,6 +75,10 @@ def _shots() -> list[Shot]:
         Shot("report", "report"),
         Shot("roster", "roster"),
         Shot("receipt", None, push=_receipt_screen),
+        # Termux on a small phone: the code with a narrower margin, its number in the header.
+        Shot("receipt", None, push=_receipt_screen, sizes=((40, 20),)),
+        Shot("receipts", "receipts"),
+        Shot("keys", None, keys=("question_mark",)),
     ]
 
 
@@ -212,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         from gridterm.core.store import Store
 
         ids = _prepare(work / "demo")
-        for n, (shot, size) in enumerate(itertools.product(_shots(), SIZES)):
+        taken = [(shot, size) for shot in _shots() for size in shot.sizes]
+        for n, (shot, size) in enumerate(taken):
             copy = work / f"shot{n}"
             shutil.copytree(work / "demo", copy)
             try:

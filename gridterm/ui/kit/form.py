@@ -5,21 +5,28 @@ The yes/no question is ``gridterm.ui.kit.confirm.ConfirmScreen``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from gridterm.core.i18n import t
+from gridterm.ui.kit.dates import Check, DateInput
 
 
 class Field(Vertical):
     """A label, a compact input and the field's error (hidden while there is none).
 
     ``validator(value) -> message | None`` runs as the user types and on ``validate()``.
+    ``date="date"|"moment"`` makes it the one date input (``gridterm.ui.kit.dates``): ``value``
+    is then what to store, and text that reads as no date is the field's error.
     """
 
     DEFAULT_CSS = """
@@ -27,6 +34,7 @@ class Field(Vertical):
     Field > Horizontal { height: auto; }
     Field .field-label { width: 14; color: $text-muted; }
     Field Input { width: 1fr; background: $boost; }
+    Field DateInput { width: 1fr; }
     Field .field-error { color: $error; display: none; padding-left: 2; }
     Field.-invalid .field-error { display: block; }
     Field.-invalid .field-label { color: $error; text-style: bold; }
@@ -42,6 +50,8 @@ class Field(Vertical):
         placeholder: str = "",
         required: bool = False,
         max_length: int = 0,
+        date: str | None = None,
+        checks: Sequence[Check] = (),
     ) -> None:
         super().__init__(id=f"field-{name}")
         self.field_name = name
@@ -50,17 +60,28 @@ class Field(Vertical):
         self.validator = validator
         self.placeholder = placeholder
         self.max_length = max_length
+        self.date_kind = date
+        self.checks = list(checks)
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static(self.label, classes="field-label", markup=False)
-            yield Input(
-                self.initial,
-                placeholder=self.placeholder,
-                compact=True,
-                id=f"input-{self.field_name}",
-                max_length=self.max_length,
-            )
+            if self.date_kind:
+                yield DateInput(
+                    self.initial,
+                    kind=self.date_kind,
+                    input_id=f"input-{self.field_name}",
+                    placeholder=self.placeholder or t(f"ux.date.hint.{self.date_kind}"),
+                    checks=self.checks,
+                )
+            else:
+                yield Input(
+                    self.initial,
+                    placeholder=self.placeholder,
+                    compact=True,
+                    id=f"input-{self.field_name}",
+                    max_length=self.max_length,
+                )
         yield Static("", classes="field-error", markup=False)
 
     @property
@@ -69,6 +90,8 @@ class Field(Vertical):
 
     @property
     def value(self) -> str:
+        if self.date_kind:
+            return self.query_one(DateInput).value
         return self.input.value.strip()
 
     @property
@@ -84,7 +107,9 @@ class Field(Vertical):
         self.set_class(bool(message), "-invalid")
 
     def validate(self) -> str | None:
-        message = self.validator(self.value) if self.validator else None
+        message = self.query_one(DateInput).problem if self.date_kind else None
+        if message is None and self.validator:
+            message = self.validator(self.value)
         self.show_error(message)
         return message
 
@@ -99,6 +124,19 @@ class Field(Vertical):
     def _blurred(self, event: Input.Blurred) -> None:
         if self.value:
             self.validate()
+
+
+class TickBox(Checkbox):
+    """A checkbox that reads ``[x]`` ticked and ``[ ]`` not, in its characters: Textual's
+    own draws the same ``X`` both ways and tells them apart by colour alone, which NO_COLOR,
+    16 colours and ``TERM=linux`` lose."""
+
+    BUTTON_LEFT = "["
+    BUTTON_RIGHT = "]"
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "x" if self.value else " "
+        return super().render()
 
 
 class TagPicker(OptionList):
@@ -123,7 +161,9 @@ class TagPicker(OptionList):
 
     def _option(self, code: str, text: str) -> Option:
         mark = "[x]" if code in self._selected else "[ ]"
-        return Option(f"{mark} {text}", id=code)
+        # Content, not a str: a str prompt is read as markup, and "[x]" is a style tag there
+        # (a ticked tag showed as blank).
+        return Option(Content(f"{mark} {text}"), id=code)
 
     @property
     def selected(self) -> list[str]:

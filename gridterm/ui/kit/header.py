@@ -47,5 +47,11 @@ class AppHeader(Horizontal):
         refresh()
         self.watch(app, "status_line", self._show_status, init=True)
 
+    def show_title(self, text: str, *, alone: bool = False) -> None:
+        """Another title than the screen's; ``alone`` gives it the whole line (the receipt
+        screen's number on a 40-column screen, where the status line would cut it)."""
+        self.query_one("#hdr-title", Static).update(text)
+        self.query_one("#hdr-status", Static).display = not alone
+
     def _show_status(self, text: str) -> None:
         self.query_one("#hdr-status", Static).update(text)

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker
@@ -25,6 +27,35 @@ from gridterm.ui.kit.workers import failed, failure_text
 
 class ShellApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    # Notifications: one line at the top edge, over the header, newest in sight — never over
+    # a QR code or the field being typed in (Textual's own sit bottom right, 60 wide and three
+    # lines tall: half a phone's screen).
+    CSS = """
+    ToastRack {
+        dock: top;
+        align: left top;
+        height: auto;
+        max-height: 1;
+        margin: 0;
+        overflow: hidden hidden;
+    }
+    ToastHolder { align-horizontal: left; }
+    Toast {
+        width: 1fr;
+        max-width: 100%;
+        height: 1;
+        margin: 0;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        border-left: none;
+    }
+    Toast.-information { background: $success-muted; color: $text; }
+    Toast.-warning { background: $warning; color: $text; }
+    Toast.-error { background: $error; color: $text; text-style: bold; }
+    """
+    # "?" lists every key of the screen: the key bar of a phone holds only a few.
+    BINDINGS = [Binding("question_mark", "show_keys", "ux.key.keys", id="keys", show=False)]
     #: screens at the bottom of the stack that escape never leaves
     BACK_FLOOR = 1
     #: catalog key of the command palette's placeholder
@@ -65,6 +96,25 @@ class ShellApp(App[int]):
             self.push_screen(
                 CommandPalette(id="--command-palette", placeholder=t(self.PALETTE_PLACEHOLDER))
             )
+
+    def action_show_keys(self) -> None:
+        from gridterm.ui.kit.keys import KeysScreen
+
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen(self.screen))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's, except that a message is plain text unless asked otherwise: a path or a
+        bracket in it ("[x]") is never read as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's own commands are in English only; each app's COMMANDS offer ours.

@@ -23,6 +23,7 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from gridterm.client.updates import notice
+from gridterm.core.dates import in_zone, township_zone
 from gridterm.core.i18n import get_language, set_language, t
 from gridterm.ui.kit.messages import StoreChanged, SyncStateChanged
 from gridterm.ui.kit.shell import ShellApp
@@ -75,6 +76,18 @@ class GridtermApp(ShellApp):
         self.data_dir = Path(data_dir) if data_dir else None
         self.sync_worker: Any = None  # gridterm.ui.officer.sync_worker.SyncWorker, once started
         self._update_told: tuple[str, str] | None = None
+        self.zone = township_zone(store.meta_get("timezone"))
+
+    def now(self) -> datetime:
+        """The time on the township's clock (China time unless Settings says otherwise),
+        whatever zone the device is set to: what screens show, what records are stamped with
+        and what a typed "明天" means."""
+        return in_zone(self.clock(), self.zone)
+
+    def set_zone(self, name: str | None) -> None:
+        """Settings changed the township's zone (meta ``timezone``)."""
+        self.zone = township_zone(name)
+        self.refresh_status_line()
 
     # -- what screens read -------------------------------------------------------------------
     @property

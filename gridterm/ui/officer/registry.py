@@ -40,6 +40,7 @@ SCREEN_REGISTRY: list[ScreenEntry] = [
     ScreenEntry("report", "gridterm.ui.officer.screens.report:ReportFormScreen", "r", "wf.screen.report"),
     ScreenEntry("roster", "gridterm.ui.officer.screens.roster:RosterScreen", "m", "wf.screen.roster"),
     ScreenEntry("visit_detail", "gridterm.ui.officer.screens.record_detail:VisitDetailScreen", None, "records.screen.visit"),
+    ScreenEntry("receipts", "gridterm.ui.officer.screens.receipts:ReceiptsScreen", "t", "ux.screen.receipts"),
 ]
 # fmt: on
 

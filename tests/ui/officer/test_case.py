@@ -232,7 +232,7 @@ async def test_case_with_two_elder_mediators_session_agreement_and_follow_up(sto
         [follow_up] = store.get(case["id"])["data"]["follow_ups"]
         assert follow_up == {
             "due": "2026-11-24",
-            "done_at": "2026-11-25T09:30:00+00:00",
+            "done_at": "2026-11-25T17:30:00+08:00",  # the same instant, on China time
             "fulfilled": True,
             "satisfied": True,
             "risk": "low",
@@ -242,7 +242,8 @@ async def test_case_with_two_elder_mediators_session_agreement_and_follow_up(sto
         # Close it: it leaves "open" and "due" and shows under "closed".
         await press(pilot, "x", "y")
         await pilot.pause()
-        assert store.get(case["id"])["data"]["closed_at"] == "2026-11-25T09:30:00+00:00"
+        # the app's clock, on China time
+        assert store.get(case["id"])["data"]["closed_at"] == "2026-11-25T17:30:00+08:00"
         await press(pilot, "escape")
         await pilot.pause()
         await press(pilot, "2")

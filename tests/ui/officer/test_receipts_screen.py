@@ -12,7 +12,7 @@ import pytest
 from rich.color import Color
 
 import gridterm.ui.officer.app
-from gridterm.core.i18n import set_language
+from gridterm.core.i18n import set_language, t
 from gridterm.core.receipts import format_number, issue_for, qr_payload
 from gridterm.core.store import Store
 from gridterm.ui.officer.app import GridtermApp
@@ -177,7 +177,9 @@ async def test_keys_save_print_and_back(store, tmp_path):
         screen = app.screen
         await pilot.press("p")  # no printer set yet: a warning, nothing sent
         await pilot.pause()
-        assert any("--print" in n.message for n in app._notifications)
+        # It says where to set one — Settings — not a command-line flag (issue 12).
+        assert any(n.message == t("ux.print.no_printer") for n in app._notifications)
+        assert not any("--print" in n.message for n in app._notifications)
 
         await pilot.press("s")
         await screen.worker.wait()

@@ -73,7 +73,7 @@ async def test_report_from_a_household_closed_on_the_spot(store, size, lang):
         "place": address(household["data"]),
         "description": "路口垃圾堆放",
         "raised_by": "王大明",
-        "occurred_at": "2026-11-25T09:30:00+00:00",
+        "occurred_at": "2026-11-25T17:30:00+08:00",  # the same instant, on China time
         "closed_on_spot": True,
     }
 

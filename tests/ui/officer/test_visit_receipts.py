@@ -125,7 +125,9 @@ async def test_the_receipt_is_for_the_report_the_visit_raised(store, lang, size)
     got = store.get(report["id"])["receipts"]
     assert [r["number"] for r in got] == [shown["number"]]
     assert genuine(got[0]) and got[0]["party"] is None
-    assert got[0]["issued_at"] == NOW.isoformat(timespec="seconds")
+    # the app's clock, stamped on China time (the paper and the resident page agree)
+    assert got[0]["issued_at"] == "2026-11-25T17:30:00+08:00"
+    assert datetime.fromisoformat(got[0]["issued_at"]) == NOW
     assert not receipts.verify(got[0]["number"], got[0]["sig"], "another-device-secret")
     assert not store.get(visit["id"]).get("receipts")
 

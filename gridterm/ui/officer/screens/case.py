@@ -14,9 +14,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from gridterm.core import model
+from gridterm.core.dates import field_text
 from gridterm.core.i18n import t
 from gridterm.core.usecases import cases as case_rules
 from gridterm.core.usecases.cases import FILTERS, case_matches
+from gridterm.core.usecases.receipts import party_receipts
+from gridterm.ui.kit import tables
 from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.visit_kit import (
@@ -71,29 +74,18 @@ class CaseListScreen(GridScreen):
             yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(
-            t("wf.case.col.registered"), t("wf.case.col.case"), t("wf.case.col.state")
-        )
         super().on_mount()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.fill()
 
     def refresh_data(self) -> None:
         today = today_iso(self.app)
         records = self.app.store.query(kind="case", archived=self.which in ("closed", "all"))
         self.cases = [r for r in records if case_matches(r, self.which, today)]
         self.cases.sort(key=lambda r: r.get("created_at") or "", reverse=True)
-        table = self.query_one(DataTable)
-        table.clear()
-        for record in self.cases:
-            data = record["data"]
-            major = t("wf.case.major_mark") if data.get("major") else ""
-            table.add_row(
-                (record.get("created_at") or "")[:10],
-                major + case_title(data),
-                case_state(record, today),
-                key=record["id"],
-            )
+        self.fill()
         counts = {w: 0 for w in FILTERS}
         for record in records:
             for w in FILTERS:
@@ -107,6 +99,26 @@ class CaseListScreen(GridScreen):
         empty = self.query_one("#cases-empty", Static)
         empty.update("" if self.cases else t("wf.case.none"))
         empty.display = not self.cases
+
+    def fill(self) -> None:
+        """The list, fitted to the width: the case's title gives way, its state stays."""
+        today = today_iso(self.app)
+        zone = self.app.now().tzinfo
+        rows = []
+        for record in self.cases:
+            data = record["data"]
+            major = t("wf.case.major_mark") if data.get("major") else ""
+            registered = field_text(record.get("created_at"), zone)[:10]
+            rows.append(
+                (record["id"], [registered, major + case_title(data), case_state(record, today)])
+            )
+        columns = [
+            ("registered", t("wf.case.col.registered")),
+            ("case", t("wf.case.col.case")),
+            ("state", t("wf.case.col.state")),
+        ]
+        width = self.query_one("#cases-body").size.width
+        tables.fill(self.query_one(DataTable), columns, rows, width, [("case", 12)])
 
     def action_show(self, which: str) -> None:
         self.which = which
@@ -181,6 +193,24 @@ class CaseScreen(GridScreen):
     def data(self) -> dict:
         return self.record.get("data") or {}
 
+    def party_lines(self) -> list[str]:
+        """The parties, and the receipt each was given (one per party)."""
+        lines = [t("wf.case.section.parties")]
+        for n, p in enumerate(self.data.get("parties") or [], 1):
+            role = (
+                t(f"wf.case.role.{p['role']}")
+                if p.get("role") in ("applicant", "respondent", "other")
+                else ""
+            )
+            extra = " ".join(x for x in (p.get("id_number"), p.get("phone"), p.get("address")) if x)
+            lines.append(f" {n}. {p.get('name', '')} {role} {extra}".rstrip())
+        if self.record.get("receipts"):
+            from gridterm.ui.officer.screens.party_receipts import party_line
+
+            lines.append(t("ux.case.section.receipts"))
+            lines.extend(" " + party_line(p) for p in party_receipts(self.record))
+        return lines
+
     def file_text(self) -> str:
         d = self.data
         yes, no = t("checklist.yes"), t("checklist.no")
@@ -194,15 +224,7 @@ class CaseScreen(GridScreen):
         if d.get("major"):
             lines.append(t("wf.case.line.major"))
         lines.append("")
-        lines.append(t("wf.case.section.parties"))
-        for n, p in enumerate(d.get("parties") or [], 1):
-            role = (
-                t(f"wf.case.role.{p['role']}")
-                if p.get("role") in ("applicant", "respondent", "other")
-                else ""
-            )
-            extra = " ".join(x for x in (p.get("id_number"), p.get("phone"), p.get("address")) if x)
-            lines.append(f" {n}. {p.get('name', '')} {role} {extra}".rstrip())
+        lines.extend(self.party_lines())
         lines.append(t("wf.case.section.mediators"))
         from gridterm.ui.officer.screens.roster import mediator_line
 
@@ -242,7 +264,7 @@ class CaseScreen(GridScreen):
                     + t(
                         "wf.case.line.follow_up_done",
                         due=f.get("due", "-"),
-                        done=str(f["done_at"])[:10],
+                        done=field_text(f["done_at"], self.app.now().tzinfo)[:10],
                         fulfilled=yes if f.get("fulfilled") else no,
                         satisfied=yes if f.get("satisfied") else no,
                         risk=model.label("risk", f.get("risk", "")) if f.get("risk") else "-",
@@ -256,7 +278,8 @@ class CaseScreen(GridScreen):
             lines.append(" " + t("wf.case.none_yet"))
         if d.get("closed_at"):
             lines.append("")
-            lines.append(t("wf.case.line.closed", when=str(d["closed_at"])[:16]))
+            closed = field_text(d["closed_at"], self.app.now().tzinfo)  # the township's clock
+            lines.append(t("wf.case.line.closed", when=closed))
         return "\n".join(lines)
 
     # -- actions -----------------------------------------------------------------------------
@@ -353,23 +376,53 @@ class CaseScreen(GridScreen):
         self.app.push_screen(ReportFormScreen(prefill), self._after)
 
     def action_receipt(self) -> None:
-        """A receipt for the next party that has none (one per party); else show the first."""
-        from gridterm.ui.officer.screens.visit_kit import offer_receipt, receipts_available
+        """One receipt per party: the next party without one is offered one; once every
+        party has its own, ``t`` lists them to show or print any again."""
+        from gridterm.ui.officer.screens.visit_kit import receipts_available
 
-        parties = self.data.get("parties") or []
-        issued = {r.get("party") for r in self.record.get("receipts") or []}
-        missing = [n for n in range(len(parties)) if n not in issued]
-        if missing:
-            if not receipts_available() or not (self.app.enrollment or {}).get("device_secret"):
-                self.notify(t("wf.receipt.not_enrolled"), severity="warning")
-                return
-            offer_receipt(self, self.record, party=missing[0], then=self._after)
+        parties = party_receipts(self.record)
+        if not parties or not receipts_available():
             return
-        if parties and receipts_available():
-            from gridterm.ui.officer.screens.receipt import ReceiptScreen
+        missing = [p for p in parties if p.receipt is None]
+        if missing:
+            self.offer_party_receipt(missing[0].index)
+            return
+        if len(parties) == 1:
+            self.show_party_receipt(0)
+            return
+        from gridterm.ui.officer.screens.party_receipts import PartyReceiptsScreen
 
-            first = next(r for r in self.record.get("receipts") or [] if r.get("party") == 0)
-            self.app.push_screen(ReceiptScreen(self.record, first))
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.show_party_receipt(index)
+
+        self.app.push_screen(PartyReceiptsScreen(self.record), chosen)
+
+    def offer_party_receipt(self, index: int) -> None:
+        from gridterm.ui.officer.screens.visit_kit import offer_receipt
+
+        if not (self.app.enrollment or {}).get("device_secret"):
+            self.notify(t("wf.receipt.not_enrolled"), severity="warning")
+            return
+
+        def then() -> None:
+            self._after()
+            left = [p for p in party_receipts(self.record) if p.receipt is None]
+            if left and left[0].index != index:
+                self.notify(t("ux.case.receipt_next", n=left[0].index + 1, name=left[0].name))
+
+        offer_receipt(self, self.record, party=index, then=then)
+
+    def show_party_receipt(self, index: int) -> None:
+        party = next((p for p in party_receipts(self.record) if p.index == index), None)
+        if party is None:
+            return
+        if party.receipt is None:
+            self.offer_party_receipt(index)
+            return
+        from gridterm.ui.officer.screens.receipt import ReceiptScreen
+
+        self.app.push_screen(ReceiptScreen(self.record, party.receipt))
 
     def action_close_case(self) -> None:
         def answered(yes: bool | None) -> None:

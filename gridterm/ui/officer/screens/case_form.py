@@ -15,14 +15,17 @@ from textual.binding import Binding
 
 from gridterm.core import model
 from gridterm.core.i18n import t
+from gridterm.core.usecases.date_checks import case_follow_up_floor, not_after, not_before
 from gridterm.ui.officer.screens.visit_kit import (
     Field,
     FormScreen,
+    app_now,
     changed,
     check_field,
     code_options,
+    date_field,
     now_iso,
-    offer_receipt,
+    offer_receipts,
     select_field,
     text_field,
     today_iso,
@@ -179,7 +182,12 @@ class CaseFormScreen(FormScreen):
             record = store.create("case", data)
             changed(self.app, record["id"])
             self.app.notify(t("wf.case.registered"))
-            offer_receipt(self, record, party=0, then=lambda: self.dismiss(record))
+            # One receipt per party, each asked in turn (y issues and shows it, n skips).
+            offers = [
+                (record, t("wf.receipt.offer_party", n=n + 1, name=party.get("name", "")), n)
+                for n, party in enumerate(record["data"].get("parties") or [])
+            ]
+            offer_receipts(self, offers, then=lambda: self.dismiss(record))
         else:
             record = store.update(self.record["id"], data=data)
             changed(self.app, record["id"])
@@ -223,8 +231,12 @@ class SessionFormScreen(CasePartForm):
         n = len(data.get("sessions") or [])
         base = f"sessions[{n}]"
         self.base = base
-        yield text_field(
-            f"{base}.date", t("wf.case.session_date"), today_iso(self.app), hint=t("wf.hint.date")
+        # A session is recorded after it was held: a date after today is probably mistyped.
+        yield date_field(
+            f"{base}.date",
+            t("wf.case.session_date"),
+            today_iso(self.app),
+            checks=[not_after(app_now(self.app).date(), "ux.what.session")],
         )
         yield text_field(f"{base}.place", t("wf.case.session_place"), "")
         yield text_field(
@@ -280,15 +292,16 @@ class AgreementFormScreen(CasePartForm):
         yield select_field(
             "outcome", t("wf.case.outcome"), code_options("outcome"), data.get("outcome")
         )
+        now = app_now(self.app)
         for key in AGREEMENT_FIELDS:
-            hint = ""
+            path, label = f"agreement.{key}", t(f"wf.case.agreement.{key}")
             if key == "performance_deadline":
-                hint = t("wf.hint.date")
+                yield date_field(path, label, agreement.get(key))
             elif key == "signed_at":
-                hint = t("wf.hint.moment")
-            yield text_field(
-                f"agreement.{key}", t(f"wf.case.agreement.{key}"), agreement.get(key), hint=hint
-            )
+                checks = [not_after(now.date(), "ux.what.signed")]
+                yield date_field(path, label, agreement.get(key), kind="moment", checks=checks)
+            else:
+                yield text_field(path, label, agreement.get(key))
 
     def extra_checks(self, values: dict[str, Any]) -> dict[str, str]:
         errors = {}
@@ -328,16 +341,19 @@ class FollowUpFormScreen(CasePartForm):
         if self.index is None:
             base = f"follow_ups[{len(follow_ups)}]"
             self.base = base
-            yield text_field(f"{base}.due", t("wf.case.follow_up_due"), "", hint=t("wf.hint.date"))
+            floor = case_follow_up_floor(self.record, app_now(self.app).tzinfo)
+            checks = [not_before(*floor)] if floor else []
+            yield date_field(f"{base}.due", t("wf.case.follow_up_due"), "", checks=checks)
             return
         entry = follow_ups[self.index]
         base = f"follow_ups[{self.index}]"
         self.base = base
-        yield text_field(
+        yield date_field(
             f"{base}.done_at",
             t("wf.case.follow_up_done_at"),
             entry.get("done_at") or now_iso(self.app),
-            hint=t("wf.hint.moment"),
+            kind="moment",
+            checks=[not_after(app_now(self.app).date(), "ux.what.follow_up")],
         )
         yield check_field(
             f"{base}.fulfilled", t("wf.case.follow_up_fulfilled"), entry.get("fulfilled")

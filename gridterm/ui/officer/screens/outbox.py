@@ -9,12 +9,12 @@ from textual.widgets import DataTable, Static
 
 from gridterm.core.i18n import t
 from gridterm.core.record_text import kind_label, summary
+from gridterm.core.usecases.outbox import VIEWS, OutboxViews, outbox_views
 from gridterm.ui.kit.times import short_time
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.record_detail import open_record
 
-SENT_SHOWN = 200  # newest sent records listed; the title gives the full count
-VIEWS = ("queued", "attention", "sent")
+SENT_SHOWN = 200  # newest sent records listed; the tab gives the full count
 
 
 class OutboxScreen(GridScreen):
@@ -33,6 +33,7 @@ class OutboxScreen(GridScreen):
         self.view = view if view in VIEWS else "queued"
         self.rows: dict[str, list[dict]] = {v: [] for v in VIEWS}
         self.counts: dict[str, int] = dict.fromkeys(VIEWS, 0)
+        self.households: dict[str, dict] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="ob-notice", classes="notice", markup=False)
@@ -42,6 +43,7 @@ class OutboxScreen(GridScreen):
         table.add_column(t("tui.col.summary"), key="summary")
         table.add_column(t("tui.col.saved"), key="saved")
         yield table
+        yield Static("", id="ob-more", classes="hint", markup=False)
         yield Static("", id="ob-detail", markup=False)
 
     def focus_default(self) -> None:
@@ -57,25 +59,12 @@ class OutboxScreen(GridScreen):
 
     @work(thread=True, exclusive=True, group="outbox-load", exit_on_error=False)
     def load(self) -> None:
-        store = self.app.store
-        outbox = store.outbox()
-        # Sent records that were archived are read from disk only when asked for (key 3).
-        sent = store.query(state="sent", archived=self.view == "sent")
-        sent.sort(key=lambda r: r.get("updated_at", ""), reverse=True)
-        rows = {
-            "queued": [r for r in outbox if not r.get("sync_error")],
-            "attention": [r for r in outbox if r.get("sync_error")],
-            "sent": sent[:SENT_SHOWN],
-        }
-        counts = {
-            "queued": len(rows["queued"]),
-            "attention": len(rows["attention"]),
-            "sent": len(sent),
-        }
-        self.app.call_from_thread(self._loaded, rows, counts)
+        # Archived sent records are read in this thread: the list appears when it is whole.
+        views = outbox_views(self.app.store, SENT_SHOWN)
+        self.app.call_from_thread(self._loaded, views)
 
-    def _loaded(self, rows: dict[str, list[dict]], counts: dict[str, int]) -> None:
-        self.rows, self.counts = rows, counts
+    def _loaded(self, views: OutboxViews) -> None:
+        self.rows, self.counts, self.households = views.rows, views.counts, views.households
         self.show()
 
     def show(self) -> None:
@@ -90,20 +79,26 @@ class OutboxScreen(GridScreen):
         for record in self.rows[self.view]:
             table.add_row(
                 kind_label(record),
-                summary(record),
+                summary(record, self.households),
                 short_time(record.get("updated_at"), now),
                 key=record["id"],
             )
         empty = t(f"tui.outbox.empty.{self.view}") if not self.rows[self.view] else ""
         self.query_one("#ob-detail", Static).update(empty)
+        more = self.counts[self.view] - len(self.rows[self.view])
+        note = self.query_one("#ob-more", Static)
+        note.update(
+            t("ux.outbox.newest", shown=len(self.rows[self.view]), count=self.counts[self.view])
+            if more > 0
+            else ""
+        )
+        note.display = more > 0
         if self.rows[self.view]:
             self._detail(self.rows[self.view][0]["id"])
 
     def action_view(self, view: str) -> None:
         self.view = view
         self.show()
-        if view == "sent":
-            self.load()
 
     @on(DataTable.RowHighlighted, "#ob-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

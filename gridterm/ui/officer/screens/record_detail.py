@@ -17,8 +17,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from gridterm.core import checklists, model
+from gridterm.core.dates import field_text
 from gridterm.core.i18n import t
 from gridterm.core.record_text import summary
+from gridterm.core.usecases.date_checks import not_before, visit_day
+from gridterm.ui.kit.dates import DateInput, warnings_of
 from gridterm.ui.kit.form import Field
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.widgets.township_state import TownshipState
@@ -106,12 +109,14 @@ class VisitDetailScreen(GridScreen):
                 str(data.get("notes") or ""),
                 validator=_validator("notes"),
             )
+            zone = self.app.now().tzinfo
             yield Field(
                 "follow_up",
                 t("records.visit.follow_up"),
                 str(data.get("follow_up") or ""),
                 validator=_validator("follow_up"),
-                placeholder=t("records.visit.follow_up_hint"),
+                date="date",
+                checks=[not_before(visit_day(self.record, zone), "ux.what.visit")],
             )
             yield Static(t("records.save_hint"), id="rd-hint", markup=False)
 
@@ -123,8 +128,10 @@ class VisitDetailScreen(GridScreen):
         if home:
             households[home["id"]] = home
         line = summary(self.record, households)
-        when = str(data.get("visited_at") or self.record.get("created_at") or "")[:16]
-        return t("records.visit.heading", what=line, when=when.replace("T", " "))
+        when = field_text(
+            data.get("visited_at") or self.record.get("created_at"), self.app.now().tzinfo
+        )
+        return t("records.visit.heading", what=line, when=when)
 
     def focus_default(self) -> None:
         self.query_one("#input-notes").focus()
@@ -141,6 +148,7 @@ class VisitDetailScreen(GridScreen):
         if bad:
             bad[0].input.focus()
             return
+        warnings = warnings_of(list(self.query(DateInput).results(DateInput)))
         data = dict(self.record.get("data") or {})
         for field in fields:
             if field.value:
@@ -153,5 +161,8 @@ class VisitDetailScreen(GridScreen):
             self.notify(str(exc), severity="error")
             return
         self.app.store_changed(record["id"])
-        self.app.notify(t("records.saved"))
+        self.app.notify(
+            warnings[0] if warnings else t("records.saved"),
+            severity="warning" if warnings else "information",
+        )
         self.app.pop_screen()

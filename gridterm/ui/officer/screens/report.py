@@ -18,12 +18,15 @@ from textual.widgets import Input
 from gridterm.core import model
 from gridterm.core.households import find_household, household_data, household_place
 from gridterm.core.i18n import t
+from gridterm.core.usecases.date_checks import not_after
 from gridterm.ui.officer.screens.visit_kit import (
     Field,
     FormScreen,
+    app_now,
     changed,
     check_field,
     code_options,
+    date_field,
     now_iso,
     offer_receipt,
     select_field,
@@ -113,11 +116,12 @@ class ReportFormScreen(FormScreen):
         yield text_field("place", t("wf.report.place"), p.get("place"))
         yield text_field("description", t("wf.report.description"), p.get("description"))
         yield text_field("raised_by", t("wf.report.raised_by"), p.get("raised_by"))
-        yield text_field(
+        yield date_field(
             "occurred_at",
             t("wf.report.occurred_at"),
             p.get("occurred_at") or now_iso(self.app),
-            hint=t("wf.hint.moment"),
+            kind="moment",
+            checks=[not_after(app_now(self.app).date(), "ux.what.occurred")],
         )
         yield check_field("closed_on_spot", t("wf.report.closed_on_spot"), p.get("closed_on_spot"))
 

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from gridterm.core.dates import DEFAULT_ZONE, zone_named
 from gridterm.core.i18n import get_language, t
 from gridterm.core.model import label, vocab
 from gridterm.core.usecases.home import visit_rules
@@ -21,6 +22,12 @@ def _days_validator(value: str) -> str | None:
         return t("tui.settings.days_needed")
     if not value.isdigit() or not 1 <= int(value) <= 366:
         return t("tui.settings.days_range")
+    return None
+
+
+def _zone_validator(value: str) -> str | None:
+    if value and zone_named(value) is None:
+        return t("ux.settings.bad_zone", name=value)
     return None
 
 
@@ -55,6 +62,14 @@ class SettingsScreen(GridScreen):
                 t("tui.settings.printer"),
                 str(store.meta_get("printer") or ""),
                 placeholder=t("tui.settings.printer_hint"),
+            )
+            yield Static(t("ux.settings.zone_title"), classes="section-title")
+            yield Static(t("ux.settings.zone_hint"), classes="hint", markup=False)
+            yield Field(
+                "timezone",
+                t("ux.settings.zone"),
+                str(store.meta_get("timezone") or DEFAULT_ZONE),
+                validator=_zone_validator,
             )
             yield Static(t("tui.settings.rules_title"), classes="section-title")
             yield Static(t("tui.settings.rules_hint"), classes="hint", markup=False)
@@ -120,7 +135,11 @@ class SettingsScreen(GridScreen):
             if field.field_name.startswith("tag-") and field.value:
                 rules["tags"][field.field_name[4:]] = int(field.value)
         printer = self.query_one("#field-printer", Field).value
-        self.app.store.meta_update({"printer": printer or None, "visit_rules": rules})
+        zone = self.query_one("#field-timezone", Field).value or DEFAULT_ZONE
+        self.app.store.meta_update(
+            {"printer": printer or None, "visit_rules": rules, "timezone": zone}
+        )
+        self.app.set_zone(zone)
         self.query_one("#st-status", Static).update(t("tui.settings.saved"))
         self.app.notify(t("tui.settings.saved"))
         self.app.store_changed()

@@ -25,6 +25,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from gridterm.core import model
 from gridterm.core.i18n import t
 from gridterm.ui.kit.confirm import ConfirmScreen
+from gridterm.ui.kit.dates import Check, DateInput, warnings_of
+from gridterm.ui.kit.form import TickBox
 from gridterm.ui.officer.screens.base import GridScreen
 
 
@@ -102,6 +104,26 @@ def text_field(
     return Field(path, label, widget, hint=hint)
 
 
+def date_field(
+    path: str,
+    label: str,
+    value: Any = "",
+    *,
+    kind: str = "date",
+    checks: Iterable[Check] = (),
+) -> Field:
+    """A date (``kind="date"``) or a date with an optional time ("moment"): typed as people
+    write them, understood beside the field (``gridterm.ui.kit.dates.DateInput``)."""
+    widget = DateInput(
+        "" if value is None else str(value),
+        kind=kind,
+        input_id=field_id(path),
+        placeholder=t(f"ux.date.hint.{kind}"),
+        checks=list(checks),
+    )
+    return Field(path, label, widget)
+
+
 def select_field(path: str, label: str, options: list[tuple[str, str]], value: Any) -> Field:
     widget = Select(
         options,
@@ -114,7 +136,7 @@ def select_field(path: str, label: str, options: list[tuple[str, str]], value: A
 
 
 def check_field(path: str, label: str, value: bool) -> Field:
-    return Field(path, label, Checkbox(label, bool(value), compact=True, id=field_id(path)))
+    return Field(path, label, TickBox(label, bool(value), compact=True, id=field_id(path)))
 
 
 class FormScreen(GridScreen):
@@ -184,7 +206,7 @@ class FormScreen(GridScreen):
             return bool(widget.value)
         if isinstance(widget, Select):
             return None if widget.value is Select.NULL else widget.value
-        text = widget.value.strip()
+        text = str(widget.value).strip()
         return text or None
 
     def values(self) -> dict[str, Any]:
@@ -192,6 +214,9 @@ class FormScreen(GridScreen):
 
     # -- checking ----------------------------------------------------------------------------
     def check_one(self, path: str, value: Any) -> str | None:
+        field = self._field_at(path)
+        if field is not None and isinstance(field.widget, DateInput) and field.widget.problem:
+            return field.widget.problem  # says which forms are read, not "YYYY-MM-DD"
         try:
             return model.validate_field(self.KIND, path, value)
         except KeyError:
@@ -219,6 +244,9 @@ class FormScreen(GridScreen):
     def _next_field(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
+
+    def _field_at(self, path: str) -> Field | None:
+        return next((f for f in self.all_fields() if f.path == path), None)
 
     def _field_of(self, widget: Widget) -> Field | None:
         for ancestor in widget.ancestors:
@@ -248,15 +276,23 @@ class FormScreen(GridScreen):
             return None
         return values
 
+    def date_warnings(self) -> list[str]:
+        """Dates that are possible but probably wrong (shown beside their fields)."""
+        return warnings_of([f.widget for f in self.all_fields() if isinstance(f.widget, DateInput)])
+
     # -- actions -----------------------------------------------------------------------------
     def action_save(self) -> None:
         values = self.check_all()
         if values is None:
             return
+        warnings = self.date_warnings()
         try:
             self.save(values)
         except model.ValidationError as exc:
             self.show_validation(exc)
+            return
+        if warnings:  # saved, and said once more where it cannot be missed
+            self.app.notify(warnings[0], severity="warning")
 
     def show_validation(self, exc: model.ValidationError) -> None:
         """Errors the store found: shown at their fields when the form has them."""

@@ -12,15 +12,19 @@ that escape on the summary goes back to the last item, and the keys stay the wal
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on
 from textual.widgets import Input, Static
 
 from gridterm.core import checklists, model
+from gridterm.core.dates import day_of
 from gridterm.core.households import household_label
 from gridterm.core.i18n import get_language, t
 from gridterm.core.usecases.visits import finish_visit
+from gridterm.ui.kit.dates import DateInput
 from gridterm.ui.officer.screens.base import GridScreen
-from gridterm.ui.officer.screens.visit_kit import changed, now_iso, offer_receipts
+from gridterm.ui.officer.screens.visit_kit import app_now, changed, now_iso, offer_receipts
 
 
 class VisitSummaryStep(GridScreen):
@@ -79,18 +83,29 @@ class VisitSummaryStep(GridScreen):
     @on(Input.Submitted, "#visit-notes")
     def _notes_done(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#visit-follow-up", Input).focus()
+        self.query_one("#visit-follow-up", DateInput).focus()
 
-    @on(Input.Submitted, "#visit-follow-up")
+    @on(Input.Submitted, "#visit-follow-up-text")
     def _follow_up_done(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
 
     @on(Input.Changed, "#visit-notes")
-    @on(Input.Changed, "#visit-follow-up")
+    @on(Input.Changed, "#visit-follow-up-text")
     def _summary_typed(self, event: Input.Changed) -> None:
         key = "notes" if event.input.id == "visit-notes" else "follow_up"
         self.draft[key] = event.value
+
+    def visit_day(self) -> date:
+        """The day of this visit: the day its walk started (the draft), else today."""
+        now = app_now(self.app)
+        return day_of(self.draft.get("started_at"), now.tzinfo) or now.date()
+
+    def follow_up(self) -> tuple[str | None, str | None, str | None]:
+        """The follow-up date to store, why it cannot be read, and its warning."""
+        box = self.query_one("#visit-follow-up", DateInput)
+        problem = box.problem
+        return (box.value or None), problem, (None if problem else box.warning)
 
     def action_save(self) -> None:
         if self.item is not None:
@@ -100,12 +115,13 @@ class VisitSummaryStep(GridScreen):
             self.index = next(n for n, item in enumerate(self.items) if item["key"] == missing[0])
             self.show(t("checklist.answer.required"))
             return
-        follow_up = (self.draft.get("follow_up") or "").strip() or None
-        problem = model.validate_field("visit", "follow_up", follow_up)
+        follow_up, problem, warning = self.follow_up()
+        problem = problem or model.validate_field("visit", "follow_up", follow_up)
         if problem:
             self.show(problem)
-            self.query_one("#visit-follow-up", Input).focus()
+            self.query_one("#visit-follow-up", DateInput).focus()
             return
+        self.draft["follow_up"] = follow_up
         try:
             finished = finish_visit(self.app.store, self.draft, self.template, now_iso(self.app))
         except model.ValidationError as exc:
@@ -116,6 +132,8 @@ class VisitSummaryStep(GridScreen):
         visit = finished.visit
         changed(self.app, visit["id"])
         self.app.notify(t("wf.visit.saved", reports=len(finished.reports)))
+        if warning:  # beside the field while typing; said once more now it is kept
+            self.app.notify(warning, severity="warning")
         offers = receipt_offers(visit, finished.reports)
         offer_receipts(self, offers, then=lambda: self.dismiss(visit))
 

@@ -18,12 +18,15 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from gridterm.core import checklists
+from gridterm.core import checklists, dates
 from gridterm.core.households import household_data, household_place
 from gridterm.core.i18n import t
+from gridterm.core.usecases.date_checks import not_before
 from gridterm.core.usecases.visits import keep_draft
 from gridterm.ui.kit.confirm import ConfirmScreen
+from gridterm.ui.kit.dates import DateInput
 from gridterm.ui.officer.screens.report import ReportFormScreen, prefill_from_item
+from gridterm.ui.officer.screens.visit_kit import app_now
 from gridterm.ui.officer.screens.visit_summary import VisitSummaryStep
 
 TYPED = ("number", "text", "date")
@@ -84,13 +87,18 @@ class VisitWalkScreen(VisitSummaryStep):
                 yield Static("", id="visit-error", markup=False)
                 yield Static("", id="visit-summary", markup=False)
                 yield Input(placeholder=t("wf.visit.notes"), compact=True, id="visit-notes")
-                yield Input(placeholder=t("wf.visit.follow_up"), compact=True, id="visit-follow-up")
+                yield DateInput(
+                    self.draft.get("follow_up") or "",
+                    id="visit-follow-up",
+                    input_id="visit-follow-up-text",
+                    placeholder=t("ux.visit.follow_up"),
+                    checks=[not_before(self.visit_day(), "ux.what.visit")],
+                )
             yield Static("", id="visit-keys", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#visit-notes", Input).value = self.draft.get("notes") or ""
-        self.query_one("#visit-follow-up", Input).value = self.draft.get("follow_up") or ""
         self.show()
 
     def show(self, error: str = "", keep_typed: bool = False) -> None:
@@ -147,13 +155,29 @@ class VisitWalkScreen(VisitSummaryStep):
         self.query_one("#visit-keys", Static).update(t(f"wf.visit.keys.{kind}"))
         self.query_one("#visit-item-box").scroll_home(animate=False)
 
+    def _typed_answer(self, item: dict) -> str:
+        """What was typed, with a date item's ``明天`` or ``12-15`` read as the day it is."""
+        if item["type"] != "date":
+            return self.typed
+        found = dates.understand(self.typed, app_now(self.app), "date")
+        return found.stored() if found is not None else ""
+
+    def _said_date(self) -> str:
+        """Beside a date item's answer: the day it is read as (nothing while it reads as none)."""
+        try:
+            found = dates.understand(self.typed, app_now(self.app), "date")
+        except dates.DateTextError:
+            return ""
+        return "  " + dates.understood_text(found, app_now(self.app).date()) if found else ""
+
     def _show_typed(self) -> None:
         item = self.item
         if item is None or item["type"] not in TYPED:
             return
         box = self.query_one("#visit-input", Static)
         if self.typed:
-            box.update(self.typed + "▏")
+            said = self._said_date() if item["type"] == "date" else ""
+            box.update(self.typed + "▏" + said)
             box.remove_class("-placeholder")
         else:
             box.update("▏" + t(f"wf.visit.type.{item['type']}"))
@@ -249,8 +273,8 @@ class VisitWalkScreen(VisitSummaryStep):
             return
         if item["type"] in TYPED:
             try:
-                value = checklists.parse_answer(item, self.typed)
-            except checklists.AnswerError as exc:
+                value = checklists.parse_answer(item, self._typed_answer(item))
+            except (checklists.AnswerError, dates.DateTextError) as exc:
                 self.show(str(exc), keep_typed=True)
                 return
             self.record(value)

@@ -37,9 +37,17 @@ class QRView(Widget):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.set_symbol(symbol, quiet, refresh=False)
+
+    def set_symbol(self, symbol: QRSymbol, quiet: int = SCREEN_QUIET, refresh: bool = True) -> None:
+        """Draw ``symbol`` with ``quiet`` light modules around it instead (the same payload in
+        fewer modules, or a narrower margin, on a small screen)."""
         self.symbol = symbol
+        self.quiet = quiet
         self.rows = half_block_rows(symbol, quiet)
         self._strips = [Strip([Segment(row, QR_STYLE)], len(row)) for row in self.rows]
+        if refresh:
+            self.refresh(layout=True)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return len(self.rows[0])
