@@ -23,10 +23,11 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from gridterm.core import model
+from gridterm.core.dates.zone import in_zone, township_zone
 from gridterm.core.errors import GridtermError
 from gridterm.core.i18n import get_language, t
 
@@ -350,18 +351,21 @@ def summary(record: dict[str, Any], lang: str) -> str:
     return f"{kind_label} · {text}" if text else kind_label
 
 
-def _due_text(record: dict[str, Any]) -> str | None:
+def _due_text(record: dict[str, Any], zone: tzinfo | None = None) -> str | None:
     due = model.due_at(record)
-    return _when(due) if due else None
+    return _when(due, zone) if due else None
 
 
-def _when(issued_at: str | None) -> str:
+def _when(issued_at: str | None, zone: tzinfo | None = None) -> str:
+    """A stored time on the township's clock (China time unless told otherwise), so the
+    paper says the same time as the resident's page whatever zone the device was set to."""
     if not issued_at:
         return ""
     try:
-        return datetime.fromisoformat(issued_at).strftime("%Y-%m-%d %H:%M")
+        moment = datetime.fromisoformat(issued_at)
     except ValueError:
         return issued_at
+    return in_zone(moment, zone or township_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def receipt_lines(
@@ -370,10 +374,12 @@ def receipt_lines(
     enrollment: dict[str, Any] | None,
     lang: str | None = None,
     household: dict[str, Any] | None = None,
+    zone: tzinfo | None = None,
 ) -> list[str]:
     """The receipt's text, one line per item, with the resident's name masked.
 
-    ``household`` is the visited household's record, for a visit's receipt to name its head.
+    ``household`` is the visited household's record, for a visit's receipt to name its head;
+    ``zone`` the township's (meta ``timezone``; China time when not given).
     """
     lang = lang or get_language()
     enrollment = enrollment or {}
@@ -390,7 +396,7 @@ def receipt_lines(
     lines = [
         t("receipts.title", lang=lang),
         line("number", number=display_number(receipt["number"])),
-        line("issued", when=_when(receipt.get("issued_at"))),
+        line("issued", when=_when(receipt.get("issued_at"), zone)),
         line("place", place=place),
         line("item", summary=summary(record, lang)),
     ]
@@ -401,7 +407,7 @@ def receipt_lines(
         lines.append(
             line("officer", name=officer.get("name") or "", phone=officer.get("phone") or "")
         )
-    due = _due_text(record)
+    due = _due_text(record, zone)
     if due:
         lines.append(line("due", due=due))
     lines.append(line("online"))

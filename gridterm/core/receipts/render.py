@@ -24,6 +24,7 @@ import shlex
 import subprocess
 import unicodedata
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -31,6 +32,7 @@ from xml.sax.saxutils import escape
 import qrcode
 from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
 
+from gridterm.core.dates.zone import township_zone
 from gridterm.core.receipts import ReceiptError
 
 if TYPE_CHECKING:
@@ -340,12 +342,13 @@ def printable_for(
     enrollment: dict | None,
     household: dict | None = None,
     lang: str | None = None,
+    zone: tzinfo | None = None,
 ) -> Printable:
     from gridterm.core.receipts import display_number, payload_for, receipt_lines
 
     return Printable(
         number=display_number(receipt["number"]),
-        lines=receipt_lines(record, receipt, enrollment, lang, household=household),
+        lines=receipt_lines(record, receipt, enrollment, lang, household=household, zone=zone),
         payload=payload_for(receipt, enrollment),
     )
 
@@ -365,7 +368,8 @@ def printable_from_store(
     if record.get("kind") == "visit":
         household_id = (record.get("data") or {}).get("household_id")
         household = store.get(household_id) if household_id else None
-    return printable_for(record, receipt, store.meta_get("enrollment"), household, lang)
+    zone = township_zone(store.meta_get("timezone"))
+    return printable_for(record, receipt, store.meta_get("enrollment"), household, lang, zone)
 
 
 def save_files(printable: Printable, folder: Path) -> tuple[Path, Path]:

@@ -20,6 +20,7 @@ from gridterm.core.households import (
     household_data,
     household_tags,
 )
+from gridterm.core.dates.shown import field_text
 from gridterm.core.i18n import t
 from gridterm.core.record_text import address, kind_label, status_label, summary, tags_text
 from gridterm.ui.officer.registry import screen_available
@@ -236,7 +237,7 @@ class HouseholdDetailScreen(GridScreen):
         table.clear()
         for when, record in rows:
             table.add_row(
-                when[:10],
+                field_text(when, self.app.zone)[:10],  # the township's day
                 kind_label(record),
                 summary(record),
                 status_label(record),

@@ -88,7 +88,9 @@ class ReceiptScreen(GridScreen):
         if self.record.get("kind") == "visit":
             household_id = (self.record.get("data") or {}).get("household_id")
             household = self.app.store.get(household_id) if household_id else None
-        return printable_for(self.record, self.receipt, self.app.enrollment, household)
+        return printable_for(
+            self.record, self.receipt, self.app.enrollment, household, zone=self.app.zone
+        )
 
     def compose_body(self) -> ComposeResult:
         self.printable = self._build()

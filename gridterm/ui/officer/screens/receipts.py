@@ -123,7 +123,9 @@ class ReceiptsScreen(GridScreen):
         if item.record.get("kind") == "visit":
             home_id = (item.record.get("data") or {}).get("household_id")
             household = self.app.store.get(home_id) if home_id else None
-        return printable_for(item.record, item.receipt, self.app.enrollment, household)
+        return printable_for(
+            item.record, item.receipt, self.app.enrollment, household, zone=self.app.zone
+        )
 
     # -- keys --------------------------------------------------------------------------------
     def action_search(self) -> None:
