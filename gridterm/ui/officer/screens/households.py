@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
+from gridterm.core.dates.shown import field_text
 from gridterm.core.households import (
     HouseholdIndex,
     all_households,
@@ -20,7 +21,6 @@ from gridterm.core.households import (
     household_data,
     household_tags,
 )
-from gridterm.core.dates.shown import field_text
 from gridterm.core.i18n import t
 from gridterm.core.record_text import address, kind_label, status_label, summary, tags_text
 from gridterm.ui.officer.registry import screen_available
