@@ -123,6 +123,34 @@ def list_records(
     return RecordPage(**search.list_records(session, staff.township_id, query, _lang(request)))
 
 
+# Declared before /records/{record_id}: Starlette tries routes in order, and that path would
+# otherwise catch this one (OPTIONS, GET answered "Allow: GET").
+@router.post("/records/bulk-transition", response_model=BulkOut)
+def bulk_transition(
+    body: BulkTransitionIn,
+    request: Request,
+    staff: StaffIdentity = Depends(current_staff),
+    session: Session = Depends(write_session),
+) -> BulkOut:
+    lang = _lang(request)
+    results = []
+    for outcome in transitions.bulk_transition(session, staff, body.ids, _change(body)):
+        if outcome.error is None:
+            results.append(BulkResult(id=outcome.id, ok=True, status=outcome.status))
+            continue
+        error = from_service(outcome.error, lang)
+        results.append(
+            BulkResult(
+                id=outcome.id,
+                ok=False,
+                status=outcome.status,
+                code=error.code,
+                detail=error.message(lang),
+            )
+        )
+    return BulkOut(results=results)
+
+
 @router.get("/records/{record_id}", response_model=RecordDetail)
 def get_record(
     record_id: RecordId,
@@ -167,32 +195,6 @@ def comment(
 ) -> RecordDetail:
     rec = transitions.add_comment(session, staff, record_id, body.text)
     return RecordDetail(**records.detail(session, rec, _lang(request)))
-
-
-@router.post("/records/bulk-transition", response_model=BulkOut)
-def bulk_transition(
-    body: BulkTransitionIn,
-    request: Request,
-    staff: StaffIdentity = Depends(current_staff),
-    session: Session = Depends(write_session),
-) -> BulkOut:
-    lang = _lang(request)
-    results = []
-    for outcome in transitions.bulk_transition(session, staff, body.ids, _change(body)):
-        if outcome.error is None:
-            results.append(BulkResult(id=outcome.id, ok=True, status=outcome.status))
-            continue
-        error = from_service(outcome.error, lang)
-        results.append(
-            BulkResult(
-                id=outcome.id,
-                ok=False,
-                status=outcome.status,
-                code=error.code,
-                detail=error.message(lang),
-            )
-        )
-    return BulkOut(results=results)
 
 
 _EXPORT_CONTENT = {
