@@ -34,13 +34,15 @@ from gridterm.township.api.schemas_staff import (
     Status,
     TransitionIn,
 )
-from gridterm.township.services import directory, export, records, search, transitions
+from gridterm.township.services import bounds, directory, export, records, search, transitions
 from gridterm.township.services.tokens import StaffIdentity
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"], responses=ERROR_RESPONSES)
 audit = logging.getLogger("gridterm.township.audit")
 
 RecordId = str
+# Stated in /openapi.json; checked by the service, whose 422 names the value and the window.
+_WHEN = {"pattern": bounds.QUERY_TIME_PATTERN}
 
 
 def _lang(request: Request) -> str:
@@ -93,10 +95,18 @@ def list_records(
     category: str | None = Query(default=None, max_length=64),
     urgency: str | None = Query(default=None, max_length=32),
     date_from: str | None = Query(
-        default=None, alias="from", max_length=40, description="YYYY-MM-DD or ISO time"
+        default=None,
+        alias="from",
+        max_length=40,
+        description="YYYY-MM-DD or ISO time",
+        json_schema_extra=_WHEN,
     ),
     date_to: str | None = Query(
-        default=None, alias="to", max_length=40, description="YYYY-MM-DD (inclusive) or ISO time"
+        default=None,
+        alias="to",
+        max_length=40,
+        description="YYYY-MM-DD (inclusive) or ISO time",
+        json_schema_extra=_WHEN,
     ),
     overdue: bool | None = Query(default=None),
     q: str | None = Query(default=None, max_length=100, description="text search"),
@@ -213,7 +223,9 @@ def export_records(
     request: Request,
     staff: StaffIdentity = Depends(current_staff),
     fmt: export.Format = Query(default="xlsx", alias="format"),
-    since: str | None = Query(default=None, max_length=40, description="YYYY-MM-DD or ISO time"),
+    since: str | None = Query(
+        default=None, max_length=40, description="YYYY-MM-DD or ISO time", json_schema_extra=_WHEN
+    ),
     kind: Kind | None = Query(default=None),
 ) -> StreamingResponse:
     job = export.start(service_state(request).sessions, staff.township_id, since, kind)

@@ -14,6 +14,7 @@ from typing import Any
 
 from gridterm.core import model
 from gridterm.core.i18n import t
+from gridterm.township.services import bounds
 from gridterm.township.services.tokens import DeviceIdentity
 
 SEARCH_MAX = 4000
@@ -118,6 +119,9 @@ def _verified_receipts(
 
 def prepare(raw: Any, index: int, device: DeviceIdentity, lang: str) -> Incoming:
     """Validate one pushed record and put it in the device's grid; raises Rejected."""
+    out_of_bounds = bounds.problem(raw, lang)
+    if out_of_bounds:
+        raise Rejected(out_of_bounds)
     try:
         record = model.validate_record(raw)
     except model.ValidationError as exc:
