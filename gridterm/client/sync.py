@@ -57,6 +57,7 @@ from gridterm.client.http import (
     make_client,
     parse_retry_after,
 )
+from gridterm.core import credentials
 from gridterm.core.store.protocol import RecordStore
 from gridterm.core.usecases.home import remember_leaving
 
@@ -226,7 +227,7 @@ class SyncClient:
     ) -> None:
         self.store = store
         self.should_stop = should_stop or (lambda: False)
-        enrollment = store.meta_get("enrollment")
+        enrollment = credentials.enrollment(store)  # the token is in the credentials file
         if not enrollment or not enrollment.get("token"):
             raise NotEnrolled()
         self.enrollment = enrollment

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from gridterm.core import model
+from gridterm.core import credentials, model
 from gridterm.core.errors import GridtermError
 from gridterm.core.i18n import get_language, t
 
@@ -421,7 +421,7 @@ def issue_for(
     existing = receipt_for(record, party)
     if existing is not None:
         return record, existing
-    secret = (store.meta_get("enrollment") or {}).get("device_secret")
+    secret = credentials.device_secret(store)
     receipt = issue(record, secret, party=party, now=now)
     record = store.update(record_id, receipts=[*(record.get("receipts") or []), receipt])
     return record, receipt
