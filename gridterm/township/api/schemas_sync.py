@@ -19,6 +19,12 @@ PushedRecord = Annotated[Any, PlainValidator(lambda value: value, json_schema_in
 class EnrollIn(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="The code shown as XXXX-XXXX")
     device_name: str = Field(default="", max_length=200)
+    previous_token: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Re-enrolling: the token of the enrollment this device had, so the records "
+        "it made under it are still its own to send",
+    )
 
 
 class Named(BaseModel):

@@ -38,9 +38,9 @@ from gridterm.township.services.tokens import DeviceIdentity
 router = APIRouter(prefix="/api/v1", tags=["sync"], responses=ERROR_RESPONSES)
 
 
-def _enroll(sessions: sessionmaker[Session], code: str, device_name: str):
+def _enroll(sessions: sessionmaker[Session], body: EnrollIn) -> enrollment.Enrollment:
     with sessions() as session:
-        return enrollment.enroll(session, code, device_name)
+        return enrollment.enroll(session, body.code, body.device_name, body.previous_token)
 
 
 @router.post("/enroll", response_model=EnrollOut)
@@ -58,7 +58,7 @@ async def enroll(body: EnrollIn, request: Request) -> EnrollOut:
             headers={"Retry-After": str(limiter.retry_after(address))},
         )
     try:
-        done = await run_write(request, _enroll, body.code, body.device_name)
+        done = await run_write(request, _enroll, body)
     except EnrollmentRefused:
         limiter.spend(address)  # only wrong codes spend the address's budget
         raise

@@ -73,6 +73,9 @@ class Device(Base):
     secret: Mapped[str] = mapped_column(String(128))
     enrolled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The enrollment this one replaced on the same device (it proved it held that token):
+    # records made under it are still this device's own to send.
+    previous_id: Mapped[str | None] = mapped_column(ID, default=None)
 
 
 class EnrollmentCode(Base):
