@@ -74,6 +74,7 @@ def test_receipts_are_signed_with_the_secret_from_its_file(tmp_path):
         )
         _, receipt = receipts.issue_for(store, rec["id"])
     assert receipts.verify(receipt["number"], receipt["sig"], OLD_STYLE["device_secret"])
+    assert receipts.signed_at(receipt["sig"]) is not None
 
 
 def test_a_copied_records_file_without_the_credentials_is_not_enrolled(tmp_path):

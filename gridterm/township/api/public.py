@@ -11,7 +11,9 @@ answers, each plain about what it means:
   enrolled device's, but the record has not reached the township; check again after the
   officer syncs.
 * **not genuine** (404, ``data-verdict="forged"``): the number's check character is wrong
-  (mistyped or made up), or the signature matches no enrolled device.
+  (mistyped or made up); the number and the signature do not match (one answer, whether or
+  not the number exists); or its device was revoked and the receipt, which never reached the
+  township, was issued after that or carries no signed issue time (docs/security.md).
 
 Which answer a receipt gets is :mod:`gridterm.township.services.resident`'s; this module
 writes the page.  Requests are rate limited per client address with an in-process token
@@ -122,17 +124,19 @@ _FORGED = {
     "check_character": (
         "回执号的校验位不对：这个号码不是本系统开具的，或者抄写时有误。请对照回执重新输入。"
     ),
-    "not_its_device": "回执的签名与开具它的设备不符：这张回执不是真的，或二维码被改动过。",
-    "no_device": "回执的签名与乡镇登记的任何设备都不符：这张回执不是真的，或二维码被改动过。",
 }
 
 
 def _forged(verdict: resident.Forged) -> HTMLResponse:
+    if verdict.why in _FORGED:
+        reason = _FORGED[verdict.why]
+    else:  # mismatch (one sentence whether or not the number exists), or revoked
+        reason = t(f"hardening.page.{verdict.why}", lang="zh_CN", revoked=_when(verdict.revoked_at))
     return _page(
         404,
         "forged",
         "无法确认这张回执",
-        _note(_FORGED[verdict.why])
+        _note(reason)
         + _note(
             "如果回执是网格员当面开给您的，请联系网格员或乡镇核实；不要按回执上的其他说明办事。"
         ),
@@ -195,11 +199,16 @@ def _pending_page(found: resident.Pending) -> HTMLResponse:
         ("乡镇/网格", " ".join(p for p in (found.township, found.grid) if p) or "—"),
         ("当前状态", "乡镇尚未收到这条记录"),
     ]
-    body = _facts(pairs) + _note(
-        "这张回执是真的。网格员的设备还没有把记录同步到乡镇（可能暂时没有网络）；"
-        "网格员同步之后，这里会显示办理进度，请稍后再查。"
-    )
-    return _page(200, "pending", "回执真实有效 · 乡镇尚未收到记录", body)
+    if found.issued_at is not None:
+        pairs.insert(1, (t("hardening.page.issued_at", lang="zh_CN"), _when(found.issued_at)))
+    if found.revoked_at is not None:
+        note = t("hardening.page.pending_revoked", lang="zh_CN", revoked=_when(found.revoked_at))
+    else:
+        note = (
+            "这张回执是真的。网格员的设备还没有把记录同步到乡镇（可能暂时没有网络）；"
+            "网格员同步之后，这里会显示办理进度，请稍后再查。"
+        )
+    return _page(200, "pending", "回执真实有效 · 乡镇尚未收到记录", _facts(pairs) + _note(note))
 
 
 @router.get("/r/{number}", response_class=HTMLResponse, responses=RESPONSES)
