@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from gridterm.township.api import links
 from gridterm.township.api.deps import current_staff, read_session, service_state, write_session
 from gridterm.township.api.errors import ERROR_RESPONSES, from_service, request_language
 from gridterm.township.api.schemas_staff import (
@@ -74,7 +75,9 @@ def grids(
     return GridList(items=directory.grids(session, staff.township_id))
 
 
-@router.get("/records", response_model=RecordPage)
+@router.get(
+    "/records", response_model=RecordPage, responses=links.to_record("$response.body#/items/0/id")
+)
 def list_records(
     request: Request,
     staff: StaffIdentity = Depends(current_staff),
@@ -135,7 +138,11 @@ def list_records(
 
 # Declared before /records/{record_id}: Starlette tries routes in order, and that path would
 # otherwise catch this one (OPTIONS, GET answered "Allow: GET").
-@router.post("/records/bulk-transition", response_model=BulkOut)
+@router.post(
+    "/records/bulk-transition",
+    response_model=BulkOut,
+    responses=links.to_record("$response.body#/results/0/id"),
+)
 def bulk_transition(
     body: BulkTransitionIn,
     request: Request,
@@ -161,7 +168,12 @@ def bulk_transition(
     return BulkOut(results=results)
 
 
-@router.get("/records/{record_id}", response_model=RecordDetail)
+@router.get(
+    "/records/{record_id}",
+    response_model=RecordDetail,
+    operation_id=links.GET_RECORD,
+    responses=links.to_record("$response.body#/id"),
+)
 def get_record(
     record_id: RecordId,
     request: Request,
@@ -171,7 +183,12 @@ def get_record(
     return RecordDetail(**records.read(session, staff, record_id, _lang(request)))
 
 
-@router.post("/records/{record_id}/transition", response_model=RecordDetail)
+@router.post(
+    "/records/{record_id}/transition",
+    response_model=RecordDetail,
+    operation_id=links.TRANSITION,
+    responses=links.to_record("$response.body#/id"),
+)
 def transition(
     record_id: RecordId,
     body: TransitionIn,
@@ -183,7 +200,12 @@ def transition(
     return RecordDetail(**records.detail(session, rec, _lang(request)))
 
 
-@router.post("/records/{record_id}/feedback", response_model=RecordDetail)
+@router.post(
+    "/records/{record_id}/feedback",
+    response_model=RecordDetail,
+    operation_id=links.FEEDBACK,
+    responses=links.to_record("$response.body#/id"),
+)
 def feedback(
     record_id: RecordId,
     body: FeedbackIn,
@@ -195,7 +217,12 @@ def feedback(
     return RecordDetail(**records.detail(session, rec, _lang(request)))
 
 
-@router.post("/records/{record_id}/comments", response_model=RecordDetail)
+@router.post(
+    "/records/{record_id}/comments",
+    response_model=RecordDetail,
+    operation_id=links.COMMENT,
+    responses=links.to_record("$response.body#/id"),
+)
 def comment(
     record_id: RecordId,
     body: CommentIn,

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 
+from gridterm.township.api import links
 from gridterm.township.api.deps import (
     client_address,
     current_device,
@@ -73,7 +74,11 @@ async def enroll(body: EnrollIn, request: Request) -> EnrollOut:
     )
 
 
-@router.post("/sync/push", response_model=PushOut)
+@router.post(
+    "/sync/push",
+    response_model=PushOut,
+    responses=links.to_record("$response.body#/results/0/id"),
+)
 async def push(
     body: PushIn,
     request: Request,
@@ -99,7 +104,9 @@ def _json(out: dict[str, Any]) -> Response:
     )
 
 
-@router.get("/sync/pull", response_model=PullOut)
+@router.get(
+    "/sync/pull", response_model=PullOut, operation_id=links.PULL, responses=links.to_next_pull()
+)
 def pull(
     device: DeviceIdentity = Depends(current_device),
     session: Session = Depends(read_session),
