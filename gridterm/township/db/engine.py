@@ -52,6 +52,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            kwargs.setdefault("pool_timeout", BUSY_SECONDS)  # a file: a pool of connections
         engine = create_engine(
             url,
             hide_parameters=True,
