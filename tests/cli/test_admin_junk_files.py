@@ -1,8 +1,9 @@
 """Every admin command that reads a file, on junk files: one clear line and exit 2, never a
 traceback (issue 13, item 7).  The commands are found in the parser, so a command added later
 is held to the same rule without touching this test.  Shapes: an empty file, random bytes, a
-20 MiB file, brackets nested 100,000 deep, a sheet saved as UTF-16 — each under the names a
-sheet, a workbook and a JSON file would have.
+20 MiB file, brackets nested 100,000 deep, text in UTF-16 and in GBK — each under the names a
+sheet, a workbook and a JSON file would have.  (A sheet of officers that is right but saved
+as UTF-16 would be no junk: the "wrong encoding" files hold prose, not a sheet.)
 """
 
 from __future__ import annotations
@@ -58,13 +59,15 @@ def command_line(words: list[str], parser: argparse.ArgumentParser, file: str) -
 
 def junk(tmp_path) -> list[str]:
     rng = random.Random(13)
-    sheet = "姓名,网格,手机号\n张三,一网格,13800000000\n"
+    # Text that is no sheet and no template in any encoding a reader might accept.
+    prose = "这不是表格，也不是模板：只是一段文字。\n"
     blobs = {
         "empty": b"",
         "binary": rng.randbytes(64 * 1024),
         "huge": b"x" * (20 * 1024 * 1024),
         "nested": b"[" * 100_000 + b"]" * 100_000,
-        "utf16": sheet.encode("utf-16"),
+        "utf16": prose.encode("utf-16"),
+        "gbk": ('{"标题": "' + prose.strip() + '"}').encode("gbk"),
     }
     paths = []
     for name, blob in blobs.items():
