@@ -92,3 +92,33 @@ async def test_a_burst_of_enrollments_while_devices_push_all_get_through(live_se
     assert len({r.json()["device_id"] for r in enrolled}) == ENROLLING
     assert [set(results) for results in pushed] == [{"stored"}] * PUSHING
     assert sum(len(results) for results in pushed) == PUSHING * BATCHES * 10
+
+
+async def test_a_burst_of_staff_writes_all_get_through(live_service):
+    """The staff routes write through the same queue: 80 comments on one record at once."""
+    from tests.township._staff import make_township
+
+    tw = make_township(live_service)
+    rec = report(tw.device)
+    tw.push(rec)
+    refusals = Refusals()
+    headers = {"Authorization": f"Bearer {tw.staff_token}"}
+    url = f"/api/v1/staff/records/{rec['id']}/comments"
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=live_service.url, timeout=CLIENT_TIMEOUT)
+            )
+            for _ in range(80)
+        ]
+        answers = await asyncio.gather(
+            *(
+                send(
+                    c, refusals, method="POST", url=url, json={"text": f"第{i}条"}, headers=headers
+                )
+                for i, c in enumerate(clients)
+            )
+        )
+    assert [r.status_code for r in answers] == [200] * 80
+    events = tw.staff.get(f"/api/v1/staff/records/{rec['id']}").json()["events"]
+    assert len([e for e in events if e.get("comment")]) == 80
