@@ -96,7 +96,7 @@ WINDOW = {"low": f"{YEAR_MIN}-01-01", "high": f"{YEAR_MAX}-12-31"}
 def out_of_window(value: Any) -> bool:
     """Does ``value`` start with a date (``YYYY-MM-DD``) whose year is outside the window?"""
     found = _YEAR_AT_START.match(value) if isinstance(value, str) else None
-    return bool(found) and not in_window(int(found.group(1)))  # type: ignore[union-attr]
+    return found is not None and not in_window(int(found.group(1)))
 
 
 def problem(raw: Any, lang: str | None = None) -> str | None:
