@@ -109,7 +109,7 @@ def seed_device(store, households: int = 40) -> dict:
     The data comes from gridterm.core.demo_data (written into a scratch store and copied here with
     fresh ids), so that every record in this store is unsent and really goes through sync.
     """
-    from gridterm.core import demo_data, receipts
+    from gridterm.core import credentials, demo_data, receipts
     from gridterm.core.store import Store
 
     counts = {"household": 0, "visit": 0, "case": 0, "report": 0}
@@ -123,7 +123,7 @@ def seed_device(store, households: int = 40) -> dict:
     for mediator in mediators:
         store.roster.save_mediator(mediator)
     new_ids: dict[str, str] = {}
-    secret = (store.meta_get("enrollment") or {}).get("device_secret")
+    secret = credentials.device_secret(store)
     for kind in ("household", "visit", "case", "report"):
         for old in by_kind[kind]:
             text = json.dumps(old["data"], ensure_ascii=False)

@@ -1,7 +1,10 @@
 """Enrolling a device: a one-time code traded for a token and a device secret.
 
 Nothing unsent is ever stranded: a second enrollment is refused while the outbox holds
-records the first service has not acknowledged, unless they were exported first.
+records the first service has not acknowledged, unless they were exported first — and it
+tells the service the token it replaces, so the records made under the first enrollment are
+still this device's to send.  The token and the secret go to the device's credentials file
+(:mod:`gridterm.core.credentials`), the rest of the enrollment to the store's meta.
 
 An address that does not answer (a wrong port, a wrong host, the service not running) is
 said within :data:`ENROLL_DEADLINE` seconds, naming the address and what to check — not
@@ -23,6 +26,7 @@ import httpx
 from gridterm.client.errors import EnrollmentError, ServiceUnreachable, SyncError, service_detail
 from gridterm.client.http import API, SyncConfig, _Sender, json_body, make_client
 from gridterm.client.urls import normalize_url as _normalize
+from gridterm.core import credentials
 from gridterm.core.store.protocol import RecordStore
 
 #: seconds an enrollment may spend reaching the service, retries included (a person is
@@ -139,11 +143,16 @@ def enroll(
         raise EnrollmentError("sync.enroll.no_code")
     check_reenroll(store, exported)
     device_name = (device_name or socket.gethostname() or "gridterm").strip()[:100]
+    request = {"code": code, "device_name": device_name}
+    previous = store.meta_get("enrollment") or {}
+    # Only to the service that issued it: a token is never shown to another server.
+    if base in (previous.get("sync_url"), previous.get("service_url")):
+        token = credentials.token(store)
+        if token:
+            request["previous_token"] = token
     try:
         with make_client(config, transport) as client:
-            response = _Sender(client, config).request(
-                "POST", f"{base}{API}/enroll", json={"code": code, "device_name": device_name}
-            )
+            response = _Sender(client, config).request("POST", f"{base}{API}/enroll", json=request)
     except ServiceUnreachable as exc:
         raise unreachable(base, exc) from exc
     if response.status_code >= 400:
@@ -169,8 +178,14 @@ def enroll(
         "enrolled_at": now_iso(),
         "ca_file": config.ca_file,
     }
+    # The secrets first: a kill before the meta is saved leaves the old enrollment in meta,
+    # whose device id no longer matches the file (so it reads as not enrolled, never as
+    # enrolled with another device's secrets).
+    credentials.save(store, body["device_id"], body["token"], body["device_secret"])
     # A new enrollment starts the township's change feed from the beginning.
-    store.meta_set("enrollment", enrollment)
+    store.meta_set(
+        "enrollment", {k: v for k, v in enrollment.items() if k not in credentials.SECRET_KEYS}
+    )
     store.meta_set("device_id", enrollment["device_id"])
     store.meta_set("cursor", 0)
     store.meta_set("last_sync_error", None)

@@ -58,6 +58,7 @@ from gridterm.client.http import (
     parse_retry_after,
 )
 from gridterm.client.updates import remember as remember_update_hint
+from gridterm.core import credentials
 from gridterm.core.store.protocol import RecordStore
 from gridterm.core.usecases.home import remember_leaving
 
@@ -227,7 +228,7 @@ class SyncClient:
     ) -> None:
         self.store = store
         self.should_stop = should_stop or (lambda: False)
-        enrollment = store.meta_get("enrollment")
+        enrollment = credentials.enrollment(store)  # the token is in the credentials file
         if not enrollment or not enrollment.get("token"):
             raise NotEnrolled()
         self.enrollment = enrollment

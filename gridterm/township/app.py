@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gridterm import __version__
 from gridterm.core.i18n import t
 from gridterm.township import db
+from gridterm.township.api.admission import WriteQueue
 from gridterm.township.api.errors import ApiError, from_service, request_language
 from gridterm.township.api.ratelimit import TokenBucket
 from gridterm.township.services.client_bundle import bundle_root
@@ -70,6 +71,8 @@ class ServiceState:
         self.db_url = db.normalize_url(db_url)
         self.engine = db.make_engine(self.db_url)
         self.sessions = db.session_factory(self.engine)
+        self.write_sessions = db.write_session_factory(self.engine)
+        self.writes = WriteQueue(db.write_slots(self.engine))
         capacity, per_second = enroll_rate
         self.enroll_limiter = TokenBucket(capacity=capacity, refill_per_second=per_second)
         self.base_url = base_url

@@ -123,7 +123,9 @@ def test_cli_enroll_sync_and_exit_codes(service, tmp_path, capsys):
 
     with Store.open(data) as store:
         records = make_reports(store, 3)
-        token = store.meta_get("enrollment")["token"]
+        from gridterm.core import credentials
+
+        token = credentials.token(store)
     assert main(["--lang", "en", "--data-dir", data, "sync"]) == 0
     out = capsys.readouterr().out
     assert "Sent 3" in out and "0 left in the queue" in out

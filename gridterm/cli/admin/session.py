@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from gridterm.core.errors import GridtermError
+
 Handler = Callable[[argparse.Namespace, Any], list[str]]
 
 
@@ -37,7 +39,11 @@ def open_database(url: str) -> Any:
 
 
 def command(handler: Handler) -> Callable[[argparse.Namespace], int]:
-    """``func`` for a parser: run ``handler(args, session)`` in one write session, print."""
+    """``func`` for a parser: run ``handler(args, session)`` in one write session, print.
+
+    Whatever goes wrong ends as one line and exit 2, never a traceback — the handler's own
+    message when it has one, else :func:`one_line` of the exception — and the write session
+    is rolled back: nothing was changed."""
 
     def run(args: argparse.Namespace) -> int:
         from gridterm.township import db
@@ -46,6 +52,10 @@ def command(handler: Handler) -> Callable[[argparse.Namespace], int]:
         try:
             with db.write_session(db.session_factory(engine)) as session:
                 lines = handler(args, session)
+        except (GridtermError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            raise one_line(exc) from None
         finally:
             engine.dispose()
         for line in lines:
@@ -53,3 +63,31 @@ def command(handler: Handler) -> Callable[[argparse.Namespace], int]:
         return 0
 
     return run
+
+
+def one_line(exc: BaseException) -> GridtermError:
+    """An exception no handler expected, as one line a person can act on."""
+    import csv
+    import zipfile
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from gridterm.township.services.admin import AdminError
+
+    if isinstance(exc, RecursionError):
+        return AdminError("hardening.admin.nested")
+    if isinstance(exc, MemoryError):
+        return AdminError("hardening.admin.too_big")
+    if isinstance(exc, UnicodeError):
+        return AdminError("hardening.admin.encoding")
+    if isinstance(exc, (csv.Error, zipfile.BadZipFile)):
+        return AdminError("hardening.admin.unreadable")
+    if isinstance(exc, OSError):
+        path = exc.filename or ""
+        detail = exc.strerror or str(exc)
+        return AdminError("service.admin.error.file", path=str(path), detail=detail)
+    if isinstance(exc, SQLAlchemyError):
+        detail = str(getattr(exc, "orig", None) or "").strip().splitlines()
+        return AdminError("service.admin.error.db", detail=detail[0] if detail else "-")
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return AdminError("hardening.admin.failed", detail=first or "-")

@@ -7,13 +7,17 @@ x⁵ + x² + 1).  Because A ≠ 0, 1 that quasigroup is totally anti-symmetric, 
 catches every single-character substitution and every swap of two adjacent characters —
 Luhn mod 32 does not (it cannot tell ``0Z`` from ``Z0``).
 
-The signature covers the number alone (docs/contracts.md "Receipts"): the resident's page
-must tell a genuine receipt from a forged one before the record has synced, when the service
-knows nothing but the number and the signature.
+The signature covers the number and the issue time (docs/contracts.md "Receipts"), and the
+time travels inside it, so the QR code still holds only the number and the signature: the
+resident's page can tell a genuine receipt from a forged one before the record has synced,
+and one issued before its device was revoked from one issued after.  A receipt issued before
+the time was signed (``sign(number, secret)``, 16 characters) still verifies; it carries no
+issue time the page can trust (docs/security.md says what the page makes of it).
 
     number = new_number()                 # "7Q2M4K9TXAC"  (11 chars, no dashes)
     format_number(number)                 # "7Q2M4-K9TXA-C"
-    sig = sign(number, device_secret)     # 16 Crockford chars (80 bits)
+    sig = sign(number, secret, issued_at) # 19 Crockford chars: 70 bits of HMAC + the minute
+    signed_at(sig)                        # the issue time the signature carries
     qr_payload(service_url, number, sig)  # "https://…/r/7Q2M4K9TXAC?s=…"
 """
 
@@ -23,10 +27,10 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from gridterm.core import model
+from gridterm.core import credentials, model
 from gridterm.core.dates.zone import in_zone, township_zone
 from gridterm.core.errors import GridtermError
 from gridterm.core.i18n import get_language, t
@@ -43,7 +47,15 @@ _IGNORED = " -\t"
 BODY_LENGTH = 10
 LENGTH = BODY_LENGTH + 1
 SIG_LENGTH = 16  # 16 × 5 bits = the first 80 bits of the HMAC
-SIG_CONTEXT = b"gridterm-receipt-v1|"
+SIG_CONTEXT = b"gridterm-receipt-v1|"  # number alone: receipts issued before issue times
+SIG_CONTEXT_TIMED = b"gridterm-receipt-v2|"  # number and issue time
+# 14 + 5 characters: the QR code of a typical service address stays at version 4 (a longer
+# signature would tip it to 5).  70 bits are as far beyond guessing as 80: a guess can only be
+# tried on the rate-limited resident page.
+TIMED_MAC_LENGTH = 14
+TIME_LENGTH = 5  # 25 bits: minutes since 2020-01-01 UTC, into the year 2083
+TIMED_SIG_LENGTH = TIMED_MAC_LENGTH + TIME_LENGTH
+EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
 
 # GF(32) with the primitive polynomial x^5 + x^2 + 1; the quasigroup multiplier.
 _POLY = 0b100101
@@ -177,25 +189,70 @@ def _base32(data: bytes, chars: int) -> str:
     return "".join(ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(chars)))
 
 
-def sign(number: str, secret: str | bytes) -> str:
-    """The receipt's signature: the first 80 bits of HMAC-SHA256 as 16 Crockford characters."""
+def _minute(issued_at: datetime | str) -> int:
+    """Minutes since :data:`EPOCH` of an aware time (or ISO text with an offset)."""
+    moment = model.parse_datetime(issued_at) if isinstance(issued_at, str) else issued_at
+    if moment.tzinfo is None:
+        raise ValueError("a receipt's issue time needs its UTC offset")
+    minute = int((moment - EPOCH).total_seconds()) // 60
+    if not 0 <= minute < 32**TIME_LENGTH:
+        raise ValueError("a signed issue time lies between 2020 and 2083")
+    return minute
+
+
+def _mac(secret: str | bytes, message: bytes, chars: int = SIG_LENGTH) -> str:
+    digest = hmac.new(_secret_bytes(secret), message, hashlib.sha256).digest()
+    return _base32(digest[:10], chars)
+
+
+def _stamp(minute: int) -> str:
+    return "".join(ALPHABET[(minute >> (5 * i)) & 31] for i in reversed(range(TIME_LENGTH)))
+
+
+def sign(number: str, secret: str | bytes, issued_at: datetime | str | None = None) -> str:
+    """The receipt's signature: the first 80 bits of HMAC-SHA256 as 16 Crockford characters.
+
+    With ``issued_at`` (an aware time, or ISO text with an offset, 2020–2083) the HMAC covers
+    the number and that minute: its first 70 bits (14 characters), then the minute (5 more).
+    Without it, the signature of receipts issued before issue times were signed: the number
+    alone (ValueError for a time outside those years: sign without it)."""
     canonical = parse_number(number)
-    digest = hmac.new(
-        _secret_bytes(secret), SIG_CONTEXT + canonical.encode("ascii"), hashlib.sha256
-    ).digest()
-    return _base32(digest[:10], SIG_LENGTH)
+    if issued_at is None:
+        return _mac(secret, SIG_CONTEXT + canonical.encode("ascii"))
+    stamp = _stamp(_minute(issued_at))
+    message = SIG_CONTEXT_TIMED + f"{canonical}|{stamp}".encode("ascii")
+    return _mac(secret, message, TIMED_MAC_LENGTH) + stamp
 
 
-def verify(number: str, sig: str, secret: str | bytes) -> bool:
+def signed_at(sig: str) -> datetime | None:
+    """The issue time (UTC, to the minute) a signature carries — None for a signature of the
+    number alone or one that is malformed.  Trust it only once :func:`verify` said yes."""
+    given = _normalize(sig) if isinstance(sig, str) else ""
+    if len(given) != TIMED_SIG_LENGTH or any(ch not in _VALUE for ch in given):
+        return None
+    minute = 0
+    for ch in given[TIMED_MAC_LENGTH:]:
+        minute = minute * 32 + _VALUE[ch]
+    return EPOCH + timedelta(minutes=minute)
+
+
+def verify(
+    number: str, sig: str, secret: str | bytes, issued_at: datetime | str | None = None
+) -> bool:
     """True when ``sig`` is the signature of ``number`` under ``secret``; never raises on input.
 
-    The comparison is constant-time; a malformed number or signature is simply not genuine.
+    A signature that carries an issue time is checked with that time (and, when
+    ``issued_at`` is given, that time must be its minute); one over the number alone is
+    checked as such.  The comparison is constant-time; anything malformed is not genuine.
     """
+    given = _normalize(sig) if isinstance(sig, str) else ""
+    moment = signed_at(given)
     try:
-        expected = sign(number, secret)
-    except (ReceiptNumberError, ValueError, TypeError):
+        expected = sign(number, secret, moment)
+        if issued_at is not None and moment is not None and _minute(issued_at) != _minute(moment):
+            return False
+    except (ReceiptNumberError, ValueError, TypeError, OverflowError):
         return False
-    given = _normalize(sig or "") if isinstance(sig, str) else ""
     return hmac.compare_digest(expected.encode("ascii"), given.encode("ascii", "replace"))
 
 
@@ -243,8 +300,13 @@ def issue(
         if not isinstance(party, int) or not 0 <= party < len(parties):
             raise ReceiptError("receipts.issue.no_such_party", party=party)
     number = new_number()
-    moment = (now or _now()).isoformat(timespec="seconds")
-    return {"number": number, "sig": sign(number, secret), "issued_at": moment, "party": party}
+    when = now or _now()
+    moment = (when if when.tzinfo else when.astimezone()).isoformat(timespec="seconds")
+    try:
+        sig = sign(number, secret, moment)
+    except ValueError:  # a clock outside 2020–2083: the number alone, as before issue times
+        sig = sign(number, secret)
+    return {"number": number, "sig": sig, "issued_at": moment, "party": party}
 
 
 def receipt_for(record: dict[str, Any], party: int | None = None) -> dict[str, Any] | None:
@@ -427,7 +489,7 @@ def issue_for(
     existing = receipt_for(record, party)
     if existing is not None:
         return record, existing
-    secret = (store.meta_get("enrollment") or {}).get("device_secret")
+    secret = credentials.device_secret(store)
     receipt = issue(record, secret, party=party, now=now)
     record = store.update(record_id, receipts=[*(record.get("receipts") or []), receipt])
     return record, receipt

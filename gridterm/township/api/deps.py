@@ -3,7 +3,11 @@
 * :func:`read_session` — a session for reading; closed after the response.
 * :func:`write_session` — a session whose transaction is a writer from its first statement
   (``BEGIN IMMEDIATE`` on SQLite); committed by the service the route calls, rolled back if
-  it raises.
+  it raises.  It is handed out only once the request holds a slot of the write queue
+  (:mod:`~gridterm.township.api.admission`), waited for in the event loop, and its
+  transaction begins in the route's own thread: nothing holds the write lock while waiting
+  for a thread.  A route that can do its whole unit of work in one function call uses
+  :func:`run_write` instead (one thread hop, no dependency).
 * :func:`current_device` — the enrolled, unrevoked device behind ``Authorization: Bearer``;
   401 ``token_invalid`` / ``device_revoked`` otherwise.  The gridterm version its
   ``User-Agent`` names is kept on the device (:mod:`~gridterm.township.services.client_versions`).
@@ -15,16 +19,18 @@ own short session, so a route's write transaction starts clean.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from gridterm.township import db
 from gridterm.township.api.errors import ApiError
 from gridterm.township.services import client_versions, tokens
 from gridterm.township.services.tokens import DeviceIdentity, StaffIdentity
+
+T = TypeVar("T")
 
 bearer = HTTPBearer(auto_error=False, description="Device token or staff token")
 
@@ -38,14 +44,22 @@ def read_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def write_session(request: Request) -> Iterator[Session]:
-    with service_state(request).sessions() as session:
-        db.begin_write(session)
+async def write_session(request: Request) -> AsyncIterator[Session]:
+    state = service_state(request)
+    async with state.writes.slot():
+        session = state.write_sessions()
         try:
             yield session
-        except BaseException:
-            session.rollback()
-            raise
+        finally:
+            # Closing rolls back what was not committed and gives the connection back.
+            await state.writes.in_thread(session.close)
+
+
+async def run_write(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """``work(write_sessions, *args)`` in a write slot, in one worker thread: it opens its
+    session, writes and commits there (``db.write_session(write_sessions)``)."""
+    state = service_state(request)
+    return await state.writes.run(work, state.write_sessions, *args)
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:

@@ -11,8 +11,11 @@ answers, each plain about what it means:
   enrolled device's, but the record has not reached the township; check again after the
   officer syncs.
 * **not genuine** (404, ``data-verdict="forged"``): the number's check character is wrong
-  (mistyped or made up), or the signature matches no enrolled device.  A wrong check
-  character comes with a form to type the number again (it keeps the link's signature).
+  (mistyped or made up); the number and the signature do not match (one answer, whether or
+  not the number exists); or its device was revoked and the receipt, which never reached the
+  township, was issued after that or carries no signed issue time (docs/security.md).  A
+  wrong check character comes with a form to type the number again (it keeps the link's
+  signature).
 
 Beside those, plain pages instead of JSON: ``/`` and ``/r`` (a form to type a receipt
 number: ``GET /r?n=…`` goes to that number's page, or says what is wrong with it,
@@ -150,15 +153,17 @@ _FORGED = {
     "check_character": (
         "回执号的校验位不对：这个号码不是本系统开具的，或者抄写时有误。请对照回执重新输入。"
     ),
-    "not_its_device": "回执的签名与开具它的设备不符：这张回执不是真的，或二维码被改动过。",
-    "no_device": "回执的签名与乡镇登记的任何设备都不符：这张回执不是真的，或二维码被改动过。",
 }
 
 
 def _forged(
     verdict: resident.Forged, contacts: list[contact.Contact], retype: str = ""
 ) -> HTMLResponse:
-    body = _note(_FORGED[verdict.why])
+    if verdict.why in _FORGED:
+        reason = _FORGED[verdict.why]
+    else:  # mismatch (one sentence whether or not the number exists), or revoked
+        reason = t(f"hardening.page.{verdict.why}", lang="zh_CN", revoked=_when(verdict.revoked_at))
+    body = _note(reason)
     if retype:
         body += retype
     body += _note(
@@ -276,10 +281,16 @@ def _pending_page(found: resident.Pending, contacts: list[contact.Contact]) -> H
         ("乡镇/网格", " ".join(p for p in (found.township, found.grid) if p) or "—"),
         ("当前状态", "乡镇尚未收到这条记录"),
     ]
-    body = _facts(pairs) + _note(
-        "这张回执是真的。网格员的设备还没有把记录同步到乡镇（可能暂时没有网络）；"
-        "网格员同步之后，这里会显示办理进度，请稍后再查。"
-    )
+    if found.issued_at is not None:
+        pairs.insert(1, (t("hardening.page.issued_at", lang="zh_CN"), _when(found.issued_at)))
+    if found.revoked_at is not None:
+        note = t("hardening.page.pending_revoked", lang="zh_CN", revoked=_when(found.revoked_at))
+    else:
+        note = (
+            "这张回执是真的。网格员的设备还没有把记录同步到乡镇（可能暂时没有网络）；"
+            "网格员同步之后，这里会显示办理进度，请稍后再查。"
+        )
+    body = _facts(pairs) + _note(note)
     return _page(200, "pending", "回执真实有效 · 乡镇尚未收到记录", body, contacts=contacts)
 
 

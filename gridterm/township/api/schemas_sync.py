@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainValidator
 
-MAX_BATCH = 500
+from gridterm.township.services.bounds import BATCH_MAX, RecordIn
+
+MAX_BATCH = BATCH_MAX
+
+# Each record is checked on its own by the service (one out of bounds is `rejected` with the
+# reason, the rest of the batch goes on), so the request takes any JSON value here — while
+# the OpenAPI document states what a record is and its bounds (RecordIn).
+PushedRecord = Annotated[Any, PlainValidator(lambda value: value, json_schema_input_type=RecordIn)]
 
 
 class EnrollIn(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="The code shown as XXXX-XXXX")
     device_name: str = Field(default="", max_length=200)
+    previous_token: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Re-enrolling: the token of the enrollment this device had, so the records "
+        "it made under it are still its own to send",
+    )
 
 
 class Named(BaseModel):
@@ -34,9 +47,7 @@ class EnrollOut(BaseModel):
 
 
 class PushIn(BaseModel):
-    # Items are checked one by one (a bad one is `rejected`, the rest go on), so the schema
-    # accepts any JSON value here.
-    records: list[Any] = Field(
+    records: list[PushedRecord] = Field(
         max_length=MAX_BATCH, description="Records in wire form (docs/contracts.md), oldest first"
     )
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from gridterm.township.api import links
 from gridterm.township.api.deps import current_staff, read_session, service_state, write_session
 from gridterm.township.api.errors import ERROR_RESPONSES, from_service, request_language
 from gridterm.township.api.schemas_staff import (
@@ -36,6 +37,7 @@ from gridterm.township.api.schemas_staff import (
     TransitionIn,
 )
 from gridterm.township.services import (
+    bounds,
     departments,
     directory,
     export,
@@ -49,6 +51,8 @@ router = APIRouter(prefix="/api/v1/staff", tags=["staff"], responses=ERROR_RESPO
 audit = logging.getLogger("gridterm.township.audit")
 
 RecordId = str
+# Stated in /openapi.json; checked by the service, whose 422 names the value and the window.
+_WHEN = {"pattern": bounds.QUERY_TIME_PATTERN}
 
 
 def _lang(request: Request) -> str:
@@ -93,7 +97,9 @@ def department_list(
     return DepartmentList(items=[departments.as_dict(r) for r in rows])
 
 
-@router.get("/records", response_model=RecordPage)
+@router.get(
+    "/records", response_model=RecordPage, responses=links.to_record("$response.body#/items/0/id")
+)
 def list_records(
     request: Request,
     staff: StaffIdentity = Depends(current_staff),
@@ -114,10 +120,18 @@ def list_records(
     category: str | None = Query(default=None, max_length=64),
     urgency: str | None = Query(default=None, max_length=32),
     date_from: str | None = Query(
-        default=None, alias="from", max_length=40, description="YYYY-MM-DD or ISO time"
+        default=None,
+        alias="from",
+        max_length=40,
+        description="YYYY-MM-DD or ISO time",
+        json_schema_extra=_WHEN,
     ),
     date_to: str | None = Query(
-        default=None, alias="to", max_length=40, description="YYYY-MM-DD (inclusive) or ISO time"
+        default=None,
+        alias="to",
+        max_length=40,
+        description="YYYY-MM-DD (inclusive) or ISO time",
+        json_schema_extra=_WHEN,
     ),
     overdue: bool | None = Query(default=None),
     q: str | None = Query(default=None, max_length=100, description="text search"),
@@ -144,53 +158,13 @@ def list_records(
     return RecordPage(**search.list_records(session, staff.township_id, query, _lang(request)))
 
 
-@router.get("/records/{record_id}", response_model=RecordDetail)
-def get_record(
-    record_id: RecordId,
-    request: Request,
-    staff: StaffIdentity = Depends(current_staff),
-    session: Session = Depends(read_session),
-) -> RecordDetail:
-    return RecordDetail(**records.read(session, staff, record_id, _lang(request)))
-
-
-@router.post("/records/{record_id}/transition", response_model=RecordDetail)
-def transition(
-    record_id: RecordId,
-    body: TransitionIn,
-    request: Request,
-    staff: StaffIdentity = Depends(current_staff),
-    session: Session = Depends(write_session),
-) -> RecordDetail:
-    rec = transitions.transition(session, staff, record_id, _change(body))
-    return RecordDetail(**records.detail(session, rec, _lang(request)))
-
-
-@router.post("/records/{record_id}/feedback", response_model=RecordDetail)
-def feedback(
-    record_id: RecordId,
-    body: FeedbackIn,
-    request: Request,
-    staff: StaffIdentity = Depends(current_staff),
-    session: Session = Depends(write_session),
-) -> RecordDetail:
-    rec = transitions.give_feedback(session, staff, record_id, body.feedback, body.public_reply)
-    return RecordDetail(**records.detail(session, rec, _lang(request)))
-
-
-@router.post("/records/{record_id}/comments", response_model=RecordDetail)
-def comment(
-    record_id: RecordId,
-    body: CommentIn,
-    request: Request,
-    staff: StaffIdentity = Depends(current_staff),
-    session: Session = Depends(write_session),
-) -> RecordDetail:
-    rec = transitions.add_comment(session, staff, record_id, body.text)
-    return RecordDetail(**records.detail(session, rec, _lang(request)))
-
-
-@router.post("/records/bulk-transition", response_model=BulkOut)
+# Declared before /records/{record_id}: Starlette tries routes in order, and that path would
+# otherwise catch this one (OPTIONS, GET answered "Allow: GET").
+@router.post(
+    "/records/bulk-transition",
+    response_model=BulkOut,
+    responses=links.to_record("$response.body#/results/0/id"),
+)
 def bulk_transition(
     body: BulkTransitionIn,
     request: Request,
@@ -216,6 +190,72 @@ def bulk_transition(
     return BulkOut(results=results)
 
 
+@router.get(
+    "/records/{record_id}",
+    response_model=RecordDetail,
+    operation_id=links.GET_RECORD,
+    responses=links.to_record("$response.body#/id"),
+)
+def get_record(
+    record_id: RecordId,
+    request: Request,
+    staff: StaffIdentity = Depends(current_staff),
+    session: Session = Depends(read_session),
+) -> RecordDetail:
+    return RecordDetail(**records.read(session, staff, record_id, _lang(request)))
+
+
+@router.post(
+    "/records/{record_id}/transition",
+    response_model=RecordDetail,
+    operation_id=links.TRANSITION,
+    responses=links.to_record("$response.body#/id"),
+)
+def transition(
+    record_id: RecordId,
+    body: TransitionIn,
+    request: Request,
+    staff: StaffIdentity = Depends(current_staff),
+    session: Session = Depends(write_session),
+) -> RecordDetail:
+    rec = transitions.transition(session, staff, record_id, _change(body))
+    return RecordDetail(**records.detail(session, rec, _lang(request)))
+
+
+@router.post(
+    "/records/{record_id}/feedback",
+    response_model=RecordDetail,
+    operation_id=links.FEEDBACK,
+    responses=links.to_record("$response.body#/id"),
+)
+def feedback(
+    record_id: RecordId,
+    body: FeedbackIn,
+    request: Request,
+    staff: StaffIdentity = Depends(current_staff),
+    session: Session = Depends(write_session),
+) -> RecordDetail:
+    rec = transitions.give_feedback(session, staff, record_id, body.feedback, body.public_reply)
+    return RecordDetail(**records.detail(session, rec, _lang(request)))
+
+
+@router.post(
+    "/records/{record_id}/comments",
+    response_model=RecordDetail,
+    operation_id=links.COMMENT,
+    responses=links.to_record("$response.body#/id"),
+)
+def comment(
+    record_id: RecordId,
+    body: CommentIn,
+    request: Request,
+    staff: StaffIdentity = Depends(current_staff),
+    session: Session = Depends(write_session),
+) -> RecordDetail:
+    rec = transitions.add_comment(session, staff, record_id, body.text)
+    return RecordDetail(**records.detail(session, rec, _lang(request)))
+
+
 _EXPORT_CONTENT = {
     "text/csv": {"schema": {"type": "string"}},
     export.MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
@@ -232,7 +272,9 @@ def export_records(
     request: Request,
     staff: StaffIdentity = Depends(current_staff),
     fmt: export.Format = Query(default="xlsx", alias="format"),
-    since: str | None = Query(default=None, max_length=40, description="YYYY-MM-DD or ISO time"),
+    since: str | None = Query(
+        default=None, max_length=40, description="YYYY-MM-DD or ISO time", json_schema_extra=_WHEN
+    ),
     kind: Kind | None = Query(default=None),
 ) -> StreamingResponse:
     job = export.start(service_state(request).sessions, staff.township_id, since, kind)

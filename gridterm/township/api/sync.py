@@ -10,15 +10,15 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from gridterm.township.api import links
 from gridterm.township.api.deps import (
     client_address,
     current_device,
     read_session,
+    run_write,
     service_state,
-    write_session,
 )
 from gridterm.township.api.errors import ERROR_RESPONSES, ApiError, request_language
 from gridterm.township.api.schemas_sync import (
@@ -39,12 +39,15 @@ from gridterm.township.services.tokens import DeviceIdentity
 router = APIRouter(prefix="/api/v1", tags=["sync"], responses=ERROR_RESPONSES)
 
 
+def _enroll(sessions: sessionmaker[Session], body: EnrollIn) -> enrollment.Enrollment:
+    with sessions() as session:
+        return enrollment.enroll(session, body.code, body.device_name, body.previous_token)
+
+
 @router.post("/enroll", response_model=EnrollOut)
-def enroll(
-    body: EnrollIn,
-    request: Request,
-    session: Session = Depends(write_session),
-) -> EnrollOut:
+async def enroll(body: EnrollIn, request: Request) -> EnrollOut:
+    # As cheap as a push: the rate limit is checked before anything waits, and the code is
+    # claimed and the device made in one write, in one worker thread.
     state = service_state(request)
     address = client_address(request)
     limiter = state.enroll_limiter
@@ -56,7 +59,7 @@ def enroll(
             headers={"Retry-After": str(limiter.retry_after(address))},
         )
     try:
-        done = enrollment.enroll(session, body.code, body.device_name)
+        done = await run_write(request, _enroll, body)
     except EnrollmentRefused:
         limiter.spend(address)  # only wrong codes spend the address's budget
         raise
@@ -71,20 +74,24 @@ def enroll(
     )
 
 
-@router.post("/sync/push", response_model=PushOut)
+@router.post(
+    "/sync/push",
+    response_model=PushOut,
+    responses=links.to_record("$response.body#/results/0/id"),
+)
 async def push(
     body: PushIn,
     request: Request,
     device: DeviceIdentity = Depends(current_device),
     idempotency_key: str | None = Header(default=None, max_length=200),
 ) -> Response:
-    # Async only to reach the body bytes FastAPI already read (the Idempotency-Key is bound
-    # to them); the database work runs in one worker thread, in one write transaction.
+    # Async to reach the body bytes FastAPI already read (the Idempotency-Key is bound to
+    # them) and to wait for a write slot without holding a thread; the database work runs
+    # in one worker thread, in one write transaction.
     raw = await request.body()
     lang = request_language(request.headers.get("accept-language"))
-    sessions = service_state(request).sessions
-    out = await run_in_threadpool(
-        push_service.push_batch, sessions, device, body.records, raw, idempotency_key, lang
+    out = await run_write(
+        request, push_service.push_batch, device, body.records, raw, idempotency_key, lang
     )
     return _json(out)
 
@@ -97,7 +104,9 @@ def _json(out: dict[str, Any]) -> Response:
     )
 
 
-@router.get("/sync/pull", response_model=PullOut)
+@router.get(
+    "/sync/pull", response_model=PullOut, operation_id=links.PULL, responses=links.to_next_pull()
+)
 def pull(
     device: DeviceIdentity = Depends(current_device),
     session: Session = Depends(read_session),

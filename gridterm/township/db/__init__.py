@@ -36,6 +36,8 @@ from gridterm.township.db.engine import (
     normalize_url,
     session_factory,
     write_session,
+    write_session_factory,
+    write_slots,
 )
 from gridterm.township.db.models import (
     Counter,
@@ -86,6 +88,8 @@ __all__ = [
     "session_factory",
     "utcnow",
     "write_session",
+    "write_session_factory",
+    "write_slots",
     "Counter",
     "Department",
     "Device",

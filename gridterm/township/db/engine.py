@@ -11,6 +11,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# How long a request may wait for the SQLite write lock or a pooled connection before it is
+# answered 503 + Retry-After: well inside a client's read timeout (60 s), so nothing hangs.
+BUSY_SECONDS = 10.0
+PG_POOL = 10
+PG_WRITE_SLOTS = 6
+
 
 def default_db_url(data_folder: str | None = None) -> str:
     """``GRIDTERM_DB``, else SQLite at ``<data folder>/township.db`` (``--data-dir``, else
@@ -46,17 +52,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            kwargs.setdefault("pool_timeout", BUSY_SECONDS)  # a file: a pool of connections
         engine = create_engine(
             url,
             hide_parameters=True,
-            connect_args={"timeout": 30, "check_same_thread": False},
+            connect_args={"timeout": BUSY_SECONDS, "check_same_thread": False},
             **kwargs,
         )
         _sqlite_setup(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("pool_size", PG_POOL)
+    kwargs.setdefault("max_overflow", PG_POOL)
+    kwargs.setdefault("pool_timeout", BUSY_SECONDS)
     return create_engine(url, hide_parameters=True, **kwargs)
+
+
+def write_slots(engine: Engine) -> int:
+    """How many requests of one service process write at once: SQLite has one writer; on
+    PostgreSQL fewer than the pool's connections, so readers always find one."""
+    return 1 if is_sqlite(engine) else PG_WRITE_SLOTS
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -66,7 +81,7 @@ def _sqlite_setup(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
         cur.execute("PRAGMA synchronous=NORMAL")
         # Checkpoint the WAL every ~40 MB rather than every ~4 MB: hot index pages are then
         # copied into the database once per checkpoint, not once per push (pushes ~25%
@@ -86,6 +101,12 @@ def _sqlite_setup(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def write_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose transactions are writers from their first statement (BEGIN IMMEDIATE on
+    SQLite) — begun in the thread that runs that statement, not when the session is made."""
+    return sessionmaker(engine.execution_options(gridterm_write=True), expire_on_commit=False)
 
 
 def begin_write(session: Session) -> None:

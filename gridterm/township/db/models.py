@@ -78,6 +78,9 @@ class Device(Base):
     # The gridterm version the device last said it runs (its User-Agent), for staff to see
     # and for the update hints it pulls; None until it first syncs.
     client_version: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The enrollment this one replaced on the same device (it proved it held that token):
+    # records made under it are still this device's own to send.
+    previous_id: Mapped[str | None] = mapped_column(ID, default=None)
 
 
 class EnrollmentCode(Base):

@@ -88,10 +88,23 @@ def _claim(session: Session, typed: str, now: dt.datetime) -> tuple[db.Enrollmen
     return row, device_id
 
 
-def enroll(session: Session, typed_code: str, device_name: str) -> Enrollment:
+def _previous(session: Session, token: str | None) -> str | None:
+    """The device whose token a re-enrolling device still holds (revoked or not), or None."""
+    if not token:
+        return None
+    return session.execute(
+        select(db.Device.id).where(db.Device.token_hash == token_hash(token))
+    ).scalar_one_or_none()
+
+
+def enroll(
+    session: Session, typed_code: str, device_name: str, previous_token: str | None = None
+) -> Enrollment:
     """Enroll a device with the code its user typed, in ``session``'s write transaction, and
     commit.  Raises :class:`EnrollmentRefused` (``code_invalid``, ``code_used``,
-    ``code_expired``) and changes nothing then."""
+    ``code_expired``) and changes nothing then.  ``previous_token``: the token of the
+    enrollment this one replaces on the same device, so the records it made are still this
+    device's to send (an unknown token is simply ignored)."""
     now = db.utcnow()
     row, device_id = _claim(session, typed_code, now)
     officer = session.get(db.Officer, row.officer_id)
@@ -107,6 +120,7 @@ def enroll(session: Session, typed_code: str, device_name: str) -> Enrollment:
             token_hash=token_hash(token),
             secret=device_secret,
             enrolled_at=now,
+            previous_id=_previous(session, previous_token),
         )
     )
     session.commit()

@@ -14,6 +14,7 @@ from typing import Any
 
 from gridterm.core import model
 from gridterm.core.i18n import t
+from gridterm.township.services import bounds
 from gridterm.township.services.tokens import DeviceIdentity
 
 SEARCH_MAX = 4000
@@ -98,7 +99,8 @@ def _verified_receipts(
             number = receipts.parse_number(item.get("number", ""))
         except receipts.ReceiptNumberError as exc:
             raise Rejected(exc.message(lang)) from None
-        if not receipts.verify(number, item.get("sig", ""), device.secret):
+        # A signature with an issue time must carry this receipt's own (to the minute).
+        if not receipts.verify(number, item.get("sig", ""), device.secret, item.get("issued_at")):
             raise Rejected(
                 t(
                     "service.push.receipt_forged",
@@ -118,6 +120,9 @@ def _verified_receipts(
 
 def prepare(raw: Any, index: int, device: DeviceIdentity, lang: str) -> Incoming:
     """Validate one pushed record and put it in the device's grid; raises Rejected."""
+    out_of_bounds = bounds.problem(raw, lang)
+    if out_of_bounds:
+        raise Rejected(out_of_bounds)
     try:
         record = model.validate_record(raw)
     except model.ValidationError as exc:
@@ -131,6 +136,7 @@ def prepare(raw: Any, index: int, device: DeviceIdentity, lang: str) -> Incoming
         record["grid"] = device.grid_id
     elif record["grid"] != device.grid_id:
         raise Rejected(t("service.push.other_grid", lang=lang, grid=record["grid"]))
+    # A named officer must be this device's (services.identity checks, with the database).
     if record.get("officer") in ("", None):
         record["officer"] = device.officer_id
     receipts = _verified_receipts(record, device, lang)

@@ -10,9 +10,11 @@ import datetime as dt
 import re
 
 from gridterm.core import model
+from gridterm.township.services import bounds
 from gridterm.township.services.errors import InvalidInput
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_QUERY_TIME = re.compile(bounds.QUERY_TIME_PATTERN, re.ASCII)
 
 
 def is_day(value: str | None) -> bool:
@@ -23,11 +25,16 @@ def is_day(value: str | None) -> bool:
 def parse_moment(
     value: str | None, *, end: bool = False, key: str = "staff.bad_since"
 ) -> dt.datetime | None:
-    """A date (``YYYY-MM-DD``, China time; ``end`` means the end of that day) or ISO time."""
+    """A date (``YYYY-MM-DD``, China time; ``end`` means the end of that day) or ISO time,
+    in the years the service holds (:mod:`~gridterm.township.services.bounds`)."""
     if value is None or value == "":
         return None
     text = value.strip()
+    if bounds.out_of_window(text):
+        raise InvalidInput("hardening.bounds.query_time", value=value[:40], **bounds.WINDOW)
     try:
+        if not _QUERY_TIME.match(text):
+            raise ValueError(text)
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
             start = dt.datetime.combine(day, dt.time(), model.CHINA_TIME)

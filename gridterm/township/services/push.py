@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from gridterm.core import model, workflow
 from gridterm.core.i18n import t
 from gridterm.township import db
-from gridterm.township.services import bulk_sql, review
+from gridterm.township.services import bulk_sql, identity, review
 from gridterm.township.services.errors import IdempotencyKeyReused
 from gridterm.township.services.incoming import (
     Incoming,
@@ -126,6 +126,9 @@ class _Results:
     def settle(self, item: Incoming, result: str, error: str | None = None) -> None:
         self.items[item.index] = {"id": item.id, "rev": item.rev, "result": result, "error": error}
 
+    def refuse(self, item: Incoming, key: str, params: dict[str, str]) -> None:
+        self.settle(item, "rejected", t(key, lang=self.lang, **params))
+
     def conflict(self, item: Incoming) -> None:
         self.settle(item, "conflict", t("service.push.conflict", lang=self.lang, rev=item.rev))
 
@@ -139,7 +142,9 @@ def push_records(
     """Store one batch for ``device``; the caller commits.  Results (dicts shaped like
     the API's ``PushResult``) are in the batch's order."""
     results = _Results(len(records), lang)
-    incoming = _prepared(records, device, results)
+    incoming = identity.own_records(
+        session, device, _prepared(records, device, results), results.refuse
+    )
     unique = _first_of_each_rev(incoming, results)
     homes = _homes(session, unique)
     unique = _kept_in_their_grid(unique, homes, device, results)
@@ -371,7 +376,7 @@ def _current_row(item: Incoming, device: DeviceIdentity, now: dt.datetime) -> di
         "rev": item.rev,
         "township_id": device.township_id,
         "grid_id": device.grid_id,
-        "officer_id": rec.get("officer") or device.officer_id,
+        "officer_id": rec.get("officer") or device.officer_id,  # checked: services.identity
         "device_id": device.device_id,
         "data": rec.get("data") or {},
         "receipts": rec.get("receipts") or [],

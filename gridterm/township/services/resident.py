@@ -7,13 +7,20 @@ A receipt is one of:
   nothing else personal.  A visit also lists the reports it raised (``data.links.visit``):
   what each is and its state only — no description, place or names.
 * :class:`Pending` — the signature is an enrolled device's, but the record has not reached
-  the township yet.
-* :class:`Forged` — the check character is wrong, or the signature matches no device.
+  the township yet.  When that device has since been revoked, the receipt is still genuine
+  if its signature says it was issued before the revocation.
+* :class:`Forged` — the check character is wrong; the number and the signature do not match
+  (one answer whether or not the number exists); or the receipt's device was revoked and
+  the receipt, which never reached the township, was issued after that — or carries no
+  signed issue time at all (a receipt of the old kind: docs/security.md).
 * :class:`Incomplete` — a number without a signature (typed, not scanned).
 
-The signature covers the number alone (docs/contracts.md "Receipts"), so it can be checked
-before the record syncs: against the device the number is bound to once synced, else against
-every enrolled device's secret (constant-time compares).
+The signature can be checked before the record syncs (docs/contracts.md "Receipts"): against
+every enrolled device's secret, each compared in constant time, with no early exit — and the
+same work whether or not the number is known, so neither the answer nor its timing tells
+whether a number exists.  A number already bound to a record must have been signed by the
+device that sent it.  A synced receipt is genuine even after its device was revoked: it
+reached the township while the device was still enrolled.
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ from gridterm.township.services.labels import vocab_label
 
 @dataclass(frozen=True)
 class Forged:
-    why: str  # "not_a_link" | "check_character" | "not_its_device" | "no_device"
+    why: str  # not_a_link | check_character | mismatch | issued_after_revocation | untimed
+    revoked_at: dt.datetime | None = None  # the last two: when the device was revoked
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class Pending:
     officer: str
     grid: str
     township: str
+    issued_at: dt.datetime | None = None  # as the signature says it (receipts since issue 13)
+    revoked_at: dt.datetime | None = None  # the device was revoked after issuing it
 
 
 @dataclass(frozen=True)
@@ -100,20 +110,23 @@ def look_up(session: Session, number: str, sig: str | None) -> Verdict:
     if not sig or not sig.strip():
         return Incomplete()
     bound = session.get(db.Receipt, canonical)
-    if bound is not None:
-        device = session.get(db.Device, bound.device_id)
-        if device is None or not receipts.verify(canonical, sig, device.secret):
-            return Forged("not_its_device")
-        rec = session.get(db.Record, bound.record_id)
-        if rec is not None:
-            return _genuine(session, canonical, bound, rec)
-        return _pending(session, canonical, device)
-    # Not synced yet: is the signature one of an enrolled device's?  (Revoked devices count:
-    # a receipt issued before the revocation is still genuine.)
-    for device_id, secret in session.execute(select(db.Device.id, db.Device.secret)):
-        if receipts.verify(canonical, sig, secret):
-            return _pending(session, canonical, session.get(db.Device, device_id))
-    return Forged("no_device")
+    secrets = {
+        row.id: row.secret for row in session.execute(select(db.Device.id, db.Device.secret))
+    }
+    signer = receipts.find_signer(canonical, sig, secrets)
+    if signer is None or (bound is not None and bound.device_id != signer):
+        return Forged("mismatch")
+    device = session.get(db.Device, signer)
+    rec = session.get(db.Record, bound.record_id) if bound is not None else None
+    if rec is not None and bound is not None:
+        return _genuine(session, canonical, bound, rec)
+    issued = receipts.signed_at(sig)
+    revoked = device.revoked_at if device is not None else None
+    if revoked is not None and issued is None:
+        return Forged("untimed", revoked)
+    if revoked is not None and issued is not None and issued > revoked:
+        return Forged("issued_after_revocation", revoked)
+    return _pending(session, canonical, device, issued, revoked)
 
 
 def _genuine(session: Session, number: str, receipt_row: db.Receipt, rec: db.Record) -> Genuine:
@@ -168,7 +181,15 @@ def _linked_reports(session: Session, visit: db.Record) -> list[Linked]:
     return [Linked(item_label(kind, data), status, at) for kind, data, status, at in rows]
 
 
-def _pending(session: Session, number: str, device: db.Device) -> Pending:
+def _pending(
+    session: Session,
+    number: str,
+    device: db.Device | None,
+    issued: dt.datetime | None,
+    revoked: dt.datetime | None,
+) -> Pending:
+    if device is None:  # deleted between two statements: nothing to say about it
+        return Pending(number, "", "", "", "", issued, revoked)
     row = session.execute(
         select(db.Officer.name, db.Grid.name, db.Township.name)
         .join(db.Grid, db.Grid.id == db.Officer.grid_id)
@@ -176,4 +197,4 @@ def _pending(session: Session, number: str, device: db.Device) -> Pending:
         .where(db.Officer.id == device.officer_id)
     ).first()
     officer, grid, township = row if row else ("", "", "")
-    return Pending(number, device.name, officer, grid, township)
+    return Pending(number, device.name, officer, grid, township, issued, revoked)

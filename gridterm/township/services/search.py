@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import workflow
 from gridterm.township import db
-from gridterm.township.services import inputs, records
+from gridterm.township.services import bounds, inputs, records
 from gridterm.township.services.errors import BadCursor, InvalidInput
 
 
@@ -64,6 +64,8 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         stamp, rid = json.loads(raw)
         moment = dt.datetime.fromisoformat(stamp)
         if not isinstance(rid, str) or moment.tzinfo is None or inputs.CONTROL.search(rid):
+            raise ValueError
+        if not bounds.in_window(moment.year):  # a made-up cursor at the calendar's edge
             raise ValueError
         return moment, rid
     except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):

@@ -92,7 +92,9 @@ class GridtermApp(ShellApp):
     # -- what screens read -------------------------------------------------------------------
     @property
     def enrollment(self) -> dict | None:
-        return self.store.meta_get("enrollment") or None
+        from gridterm.core import credentials
+
+        return credentials.enrollment(self.store)  # with the secret receipts are signed with
 
     def header_status(self) -> str:
         """The outbox depth, and the sync state (or the last good sync before the first pass)."""

@@ -233,7 +233,9 @@ async def test_a_record_the_real_service_refuses_is_corrected_and_stored(tmp_pat
     with fresh_database("sqlite", str(tmp_path)) as db_url, start_service(db_url) as svc:
         store = enroll_store(svc, tmp_path / "dev")
         with store:
-            enrollment = store.meta_get("enrollment")
+            from gridterm.core import credentials
+
+            enrollment = credentials.enrollment(store)  # with the token, from its own file
             grid_id = enrollment["grid"]["id"]
             rec = store.create(
                 "report",

@@ -133,7 +133,9 @@ async def test_whole_loop(any_service, tmp_path):
     svc = any_service
     folder = tmp_path / "device"
     store = enroll_store(svc, folder)
-    enrollment = store.meta_get("enrollment")
+    from gridterm.core import credentials
+
+    enrollment = credentials.enrollment(store)  # with the secret, from its own file
     household = store.create(
         "household",
         {"village": "石桥村", "group": "3组", "number": "12号", "head": "王大明"},
