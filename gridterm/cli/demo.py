@@ -74,7 +74,11 @@ def serve(db_url: str, port: int = 0) -> Iterator[str]:
     sock.listen(128)
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     app = create_app(db_url, base_url=url)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", access_log=False, lifespan="on"))
+    # proxy_headers off: the demo is loopback only, and no header may name another client.
+    config = uvicorn.Config(
+        app, log_level="error", access_log=False, lifespan="on", proxy_headers=False
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
