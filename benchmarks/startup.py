@@ -44,6 +44,7 @@ from gridterm.core.store import (
     HOUSEHOLD_SHARD,
     INDEX,
     SCHEMA_VERSION,
+    Store,
     dump_tables,
 )
 
@@ -369,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             device = str(uuid.uuid4())
             build_store(folder, build_records(args.records, args.households, device), device)
+            # Written in the layout the store migrates from: open it once, so every sample
+            # opens the store as a device that has used it does (snapshot + journal).
+            Store.open(folder).close()
         bare, grid = [], []
         sample(BARE)  # warm the disk cache and byte-code for both
         sample(GRIDTERM, str(folder))
