@@ -81,3 +81,16 @@ async def test_enter_on_the_format_starts_the_export(township, size, tmp_path):
     saved = list(tmp_path.iterdir())
     assert [p.suffix for p in saved] == [".csv"]
     assert saved[0].read_bytes().count(b"\n") >= 1 + 5
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_token_input_is_a_box_too(township, size):
+    """The first thing a clerk types into — the token — is a field they can see, not the
+    blank line it was."""
+    from gridterm.ui.staff.screens.login import LoginScreen
+
+    app = make_app(township, token="")
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await pilot.pause()
+        assert_inputs_are_boxes(app, 1, focused=1)

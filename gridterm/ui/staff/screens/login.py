@@ -31,7 +31,7 @@ class LoginScreen(ReportsWorkerFailures, Screen):
         with Vertical(id="lg-box"):
             yield Static(t("staff.login.intro", url=self.app.client.url), markup=False)
             yield Static(t("staff.login.token"), classes="field-label")
-            yield Input(id="lg-token", password=True, compact=True)
+            yield Input(id="lg-token", password=True)
             yield Static(self.message, id="lg-error", classes="error-line", markup=False)
             yield Static(t("staff.login.keys"), classes="hint", markup=False)
         yield AppFooter()
