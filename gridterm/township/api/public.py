@@ -257,6 +257,9 @@ def _status_page(found: resident.Genuine, contacts: list[contact.Contact]) -> HT
     if found.department:  # right under the state it is in
         at = next(i for i, (key, _) in enumerate(pairs) if key == "当前状态") + 1
         pairs.insert(at, (t("departments.resident.label", lang="zh_CN"), found.department))
+    if found.county:  # the county handles it: said right under the state too
+        at = next(i for i, (key, _) in enumerate(pairs) if key == "当前状态") + 1
+        pairs.insert(at, (t("county.resident.label", lang="zh_CN"), found.county))
     body = _facts(pairs)
     if found.linked:
         body += _linked_reports(found.linked)

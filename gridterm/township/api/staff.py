@@ -45,6 +45,7 @@ from gridterm.township.services import (
     records,
     scope,
     search,
+    summary,
     transitions,
 )
 from gridterm.township.services.tokens import StaffIdentity
@@ -314,8 +315,29 @@ def export_records(
         default=None, max_length=40, description="YYYY-MM-DD or ISO time", json_schema_extra=_WHEN
     ),
     kind: Kind | None = Query(default=None),
+    summary_from: str | None = Query(
+        default=None,
+        alias="from",
+        max_length=10,
+        description="the summary sheet's first day, YYYY-MM-DD (default: 29 days before `to`)",
+    ),
+    summary_to: str | None = Query(
+        default=None,
+        alias="to",
+        max_length=10,
+        description="the summary sheet's last day, YYYY-MM-DD (default: today)",
+    ),
 ) -> StreamingResponse:
-    job = export.start(service_state(request).sessions, staff.township_id, since, kind)
+    """The records of the caller's township (a county's: of every township of it) as a file;
+    the XLSX workbook ends with a sheet of the county's figures (docs/county.md)."""
+    sessions = service_state(request).sessions
+    with sessions() as session:
+        towns = scope.township_ids(session, staff)
+        figures = None
+        if fmt == "xlsx":
+            figures = summary.summary(session, staff, summary_from, summary_to)
+    where = staff.township_id if not staff.is_county else towns
+    job = export.start(sessions, where, since, kind, figures)
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename(fmt)}"',
         "X-Record-Count": str(job.total),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gridterm.core.i18n import t
 from gridterm.township import db
 from gridterm.township.services.admin import (
     AdminError,
@@ -191,5 +192,7 @@ def overview(session: Session) -> list[str]:
                 select(db.LeaderVillage.village).where(db.LeaderVillage.staff_id == person.id)
             ).scalars()
             shown = "、".join(villages)
-            lines.append(f"  {person.role}: {person.name} {shown}  [{person.id}]".rstrip())
+            role = t(f"county.role.{person.role}")
+            who = f"{person.name} {shown}".strip()
+            lines.append(f"  {role}: {who}  [{person.id}]")
     return lines
