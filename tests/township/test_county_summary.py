@@ -10,10 +10,15 @@ record falls is certain however slow the machine."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+import openpyxl
 
 from gridterm.core import model
+from gridterm.core.i18n import t
 from gridterm.core.model import CHINA_TIME
 from gridterm.township import db
+from gridterm.township.services import summary_extra
 from tests.township import _county
 from tests.township._county import API, make_county, move, ok
 
@@ -206,3 +211,53 @@ def test_the_weekly_trend_counts_what_is_overdue_now(own_service):
     assert rows[b.township_id]["overdue"][-1] == 0
     # Week by week, never more overdue than records of the township.
     assert all(0 <= n <= 6 for n in rows[a.township_id]["overdue"])
+
+
+# --------------------------------------------------------------------------- added columns
+
+ASKED: list[tuple[list[str], dt.datetime]] = []
+
+
+def unanswered(session, township_ids, now) -> dict[str, dict[str, int]]:
+    """Shaped like issue 17's ``questions.unanswered_by_village``: 2 in 石桥村 and 1 in 别村
+    for every township asked about."""
+    ASKED.append((sorted(township_ids), now))
+    return {tid: {"石桥村": 2, "别村": 1} for tid in township_ids}
+
+
+def test_a_column_counted_per_village_by_another_part(own_service, monkeypatch):
+    # As the lead wires issue 17's questions: one entry, by its path.
+    path = f"{__name__}:unanswered"
+    monkeypatch.setitem(summary_extra.COLUMNS, "unanswered_questions", path)
+    county, first, today = build(own_service)
+    a, b = county.townships
+    period = {"from": first.isoformat(), "to": today.isoformat()}
+    ASKED.clear()
+
+    got = ok(county.staff.get(f"{API}/summary", params=period))
+    assert ASKED[-1][0] == sorted([a.township_id, b.township_id])
+    for row in got["townships"]:
+        assert row["unanswered_questions"] == 3  # the township's villages summed
+        assert figures(row) in (TOWN_A, TOWN_B)  # the figures themselves unchanged
+    (village,) = ok(county.leader.get(f"{API}/summary", params=period))["villages"]
+    assert village["unanswered_questions"] == 4  # 石桥村 of either township
+    own = ok(a.staff.get(f"{API}/summary", params=period))
+    assert ASKED[-1][0] == [a.township_id]  # a township's staff: their township only
+    assert [r["unanswered_questions"] for r in own["townships"]] == [3]
+
+    # The XLSX sheet of the figures has the column too, under the catalog's header.
+    r = county.staff.get(f"{API}/export", params={"format": "xlsx"})
+    assert r.status_code == 200, r.text
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[-1]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = list(rows[0])
+    assert head[-1] == t("county.col.unanswered_questions", lang="zh_CN")
+    assert [row[-1] for row in rows[1:]] == [3, 3]
+
+
+def test_without_added_columns_the_rows_carry_none():
+    assert summary_extra.COLUMNS == {}  # wired at merge (issue 17)
+    counted = summary_extra.count(None, ["t1"], dt.datetime.now(dt.timezone.utc))
+    out = {"townships": [{"township_id": "t1"}], "villages": [{"village": "石桥村"}]}
+    summary_extra.add_to(out, counted)
+    assert out == {"townships": [{"township_id": "t1"}], "villages": [{"village": "石桥村"}]}

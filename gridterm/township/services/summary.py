@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from gridterm.core import tiers, workflow
 from gridterm.core.model import CHINA_TIME
 from gridterm.township import db
-from gridterm.township.services import scope
+from gridterm.township.services import scope, summary_extra
 from gridterm.township.services.errors import InvalidInput
 from gridterm.township.services.tokens import StaffIdentity
 
@@ -290,16 +290,6 @@ def _names(session: Session, ids: list[str]) -> dict[str, str]:
     return dict(rows.all())
 
 
-def village_extras(
-    session: Session, township_ids: list[str], now: dt.datetime
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """Per-village counts other parts of the service add to each village's row, keyed by
-    (township id, village).  The place for issue 17's unanswered questions
-    (``services.questions.unanswered_by_village(session, township_ids, now)``), wired in
-    when that part is merged; nothing yet."""
-    return {}
-
-
 def summary(
     session: Session,
     staff: StaffIdentity,
@@ -315,24 +305,22 @@ def summary(
     tallies = Tallies(ids, staff.villages if staff.role == "leader" else ())
     _tally(session, tallies, ids, when, now)
     names = _names(session, ids)
-    extras = village_extras(session, ids, now)
-    villages = []
-    for (town, name), tally in tallies.villages.items():
-        row = {"village": name, "township_id": town or None, "township": names.get(town)}
-        row.update(tally.figures())
-        for (extra_town, extra_name), counts in extras.items():
-            if extra_name == name and (not town or extra_town == town):
-                for key, value in counts.items():
-                    row[key] = row.get(key, 0) + value
-        villages.append(row)
+    villages = [
+        {"village": name, "township_id": town or None, "township": names.get(town)}
+        | tally.figures()
+        for (town, name), tally in tallies.villages.items()
+    ]
     townships = [
         {"township": names.get(tid, ""), "township_id": tid, **tallies.towns[tid].figures()}
         for tid in ids
     ]
-    return {
+    out = {
         "from": when.first.isoformat(),
         "to": when.last.isoformat(),
         "generated_at": now,
         "townships": townships,
         "villages": villages,
     }
+    # Per-village counts other parts of the service add (issue 17's unanswered questions).
+    summary_extra.add_to(out, summary_extra.count(session, ids, now))
+    return out
