@@ -256,8 +256,7 @@ def test_a_column_counted_per_village_by_another_part(own_service, monkeypatch):
 
 
 def test_without_added_columns_the_rows_carry_none():
-    assert summary_extra.COLUMNS == {}  # wired at merge (issue 17)
-    counted = summary_extra.count(None, ["t1"], dt.datetime.now(dt.timezone.utc))
+    counted = summary_extra.count(None, ["t1"], dt.datetime.now(dt.timezone.utc), columns={})
     out = {"townships": [{"township_id": "t1"}], "villages": [{"village": "石桥村"}]}
     summary_extra.add_to(out, counted)
     assert out == {"townships": [{"township_id": "t1"}], "villages": [{"village": "石桥村"}]}
