@@ -15,6 +15,15 @@ from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.record_detail import open_record
 
 
+def tier_mark(record: dict) -> str:
+    """``红 `` before a record's state once the township has given it a risk tier (a word,
+    not a colour: readable on any terminal); nothing before it has one."""
+    tier = record.get("tier")
+    if tier not in ("red", "yellow", "green"):
+        return ""
+    return t(f"countyview.tier_short.{tier}") + " "
+
+
 class FeedbackScreen(GridScreen):
     TITLE_KEY = "tui.screen.feedback"
     REBUILD_ON_LANGUAGE = True
@@ -62,7 +71,7 @@ class FeedbackScreen(GridScreen):
         for record in found:
             mark = "● " if record.get("status_at", "") > self.seen_before else ""
             table.add_row(
-                mark + status_label(record),
+                mark + tier_mark(record) + status_label(record),
                 summary(record),
                 short_time(record.get("status_at"), now),
                 key=record["id"],

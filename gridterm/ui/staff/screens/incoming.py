@@ -25,7 +25,7 @@ from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import short_time
 from gridterm.ui.kit.workers import ReportsWorkerFailures
-from gridterm.ui.staff import text
+from gridterm.ui.staff import text, tiers
 from gridterm.ui.staff.text import fit
 
 PAGE = 200
@@ -70,8 +70,13 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         Binding("escape", "leave_search", show=False, id="staff.list.leave_search"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, scope: dict | None = None, scope_name: str = "") -> None:
+        """``scope``: filters the list always keeps (the county console opens one township's
+        or one village's records: ``{"township": ID}``), named ``scope_name`` on the filter
+        line."""
         super().__init__()
+        self.scope = dict(scope or {})
+        self.scope_name = scope_name
         self.filters: dict[str, object] = dict(DEFAULT_FILTERS)
         self.items: list[dict] = []
         self.total = 0
@@ -99,7 +104,7 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
     def _widths(self) -> dict[str, int]:
         width = self.app.size.width
         place = 8 if width < 100 else 14
-        fixed = {"kind": 7, "received": 11, "place": place, "urgency": 7}
+        fixed = {"kind": 7, "tier": 4, "received": 11, "place": place, "urgency": 7}
         fixed.update({"status": 9, "overdue": 4})
         # Each column has one cell of padding each side; the scrollbar takes two.
         topic = max(10, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 4)
@@ -110,6 +115,7 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         self.widths = self._widths()
         heads = {
             "kind": t("staff.col.kind"),
+            "tier": t("countyview.col.tier"),
             "received": t("staff.col.received"),
             "place": t("staff.col.place"),
             "topic": t("staff.col.topic"),
@@ -145,6 +151,8 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         ]
         if f != DEFAULT_FILTERS:  # (the search text shows in its own field below)
             parts.append(t("staff.filter.clear_hint"))
+        if self.scope_name:
+            parts.insert(0, self.scope_name)
         return " · ".join(parts)
 
     def show_filters(self) -> None:
@@ -201,6 +209,7 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
 
     def api_filters(self) -> dict:
         filters = {k: v for k, v in self.filters.items() if v not in (None, "")}
+        filters.update(self.scope)
         if filters.get("kind") == TODO:
             filters["kind"] = ",".join(TODO_KINDS)
             filters["open"] = True
@@ -232,6 +241,10 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         self.app.me = me
         self.app.grids = grids
         self.app.refresh_status_line()
+        first = len(self.app.screen_stack) <= self.app.BACK_FLOOR
+        if tiers.is_county_role(me) and self.app.screen is self and first:
+            # Started without knowing who the token is: a county's opens on its own console.
+            self.app.switch_screen(self.app.home_screen())
 
     def _loaded(self, page: dict, offset: int) -> None:
         if not self.is_attached:
@@ -252,9 +265,10 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         for item in self.items:
             table.add_row(
                 self.kind_cell(item),
+                tiers.tier_cell(item.get("tier")),
                 short_time(item.get("received_at"), now),
                 fit(text.place(item), w["place"]),
-                fit(text.topic(item, short=w["topic"] < 30), w["topic"]),
+                fit(self.topic_text(item, w["topic"] < 30), w["topic"]),
                 fit(text.urgency_text(item.get("urgency")), w["urgency"]),
                 fit(text.status_text(item.get("status")), w["status"]),
                 t("staff.flag.overdue") if item.get("overdue") else "",
@@ -265,6 +279,14 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
                 if item["id"] == current:
                     table.move_cursor(row=index, animate=False)
                     break
+
+    @staticmethod
+    def topic_text(item: dict, short: bool) -> str:
+        """What it is about, after 督办 while the county supervises it (it heads the list)."""
+        topic = text.topic(item, short=short)
+        if tiers.supervision_open(item):
+            return t("countyview.supervised_mark") + topic
+        return topic
 
     def kind_cell(self, item: dict) -> str:
         mark = MARK if item.get("id") in self.marked else " "
