@@ -8,6 +8,20 @@
     closed_on_spot ──> checked_back       (the officer closed it: a report fixed on the spot,
                                            a mediation case the village settled and closed)
 
+The county ladder (issue 15; docs/county.md): township staff escalate any record they still
+owe (``escalated``, with a reason); the county signs for it (``signed``, 签收: its clock
+starts), assigns it to a county department (``county_assigned``), returns it to the township
+with a reason (``returned_to_township``, 退回) or marks it ``done`` with feedback::
+
+    reported|accepted|assigned|in_hand|extended|returned_to_township ──> escalated
+    escalated ─┬─> signed ─┬─> county_assigned ─┬─> done
+               │           ├─> done             └─> returned_to_township
+               │           └─> returned_to_township
+               └─> returned_to_township ──> assigned | in_hand | done | extended | escalated
+
+Who may make a move is said by the state it leaves (:func:`mover`): the county moves a record
+out of :data:`COUNTY_STATES`, the township every other.
+
 A record the officer closed (:func:`closed_by_officer`) enters the township as
 ``closed_on_spot``: there is nothing left to accept or return, only a check back.  A returned
 record comes back as ``reported`` when the officer sends a new rev — or as ``closed_on_spot``
@@ -39,30 +53,60 @@ STATES: tuple[str, ...] = (
     "done",
     "checked_back",
     "closed_on_spot",
+    "escalated",
+    "signed",
+    "county_assigned",
+    "returned_to_township",
 )
 
 INITIAL = "reported"
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "reported": frozenset({"accepted", "returned"}),
-    "accepted": frozenset({"assigned", "in_hand", "done", "extended"}),
+    "reported": frozenset({"accepted", "returned", "escalated"}),
+    "accepted": frozenset({"assigned", "in_hand", "done", "extended", "escalated"}),
     "returned": frozenset(),
-    "assigned": frozenset({"in_hand", "returned"}),
-    "in_hand": frozenset({"done", "extended"}),
-    "extended": frozenset({"in_hand", "done"}),
+    "assigned": frozenset({"in_hand", "returned", "escalated"}),
+    "in_hand": frozenset({"done", "extended", "escalated"}),
+    "extended": frozenset({"in_hand", "done", "escalated"}),
     "done": frozenset({"checked_back"}),
     "checked_back": frozenset(),
     "closed_on_spot": frozenset({"checked_back"}),
+    "escalated": frozenset({"signed", "returned_to_township"}),
+    "signed": frozenset({"county_assigned", "returned_to_township", "done"}),
+    "county_assigned": frozenset({"done", "returned_to_township"}),
+    "returned_to_township": frozenset({"assigned", "in_hand", "done", "extended", "escalated"}),
 }
 
-# Changes the resident or the officer must be told the reason for.
-REASON_REQUIRED: frozenset[str] = frozenset({"returned", "extended"})
+# Changes the resident or the officer must be told the reason for; the county must be told
+# why a matter is sent up, the township why it comes back.
+REASON_REQUIRED: frozenset[str] = frozenset(
+    {"returned", "extended", "escalated", "returned_to_township"}
+)
 
 # States in which the township still owes the resident something (the overdue clock runs).
 # ``returned`` is in neither set: the township owes nothing until the officer sends a new rev,
 # and the officer still owes a fix.
-OPEN_STATES: frozenset[str] = frozenset({"reported", "accepted", "assigned", "in_hand", "extended"})
+OPEN_STATES: frozenset[str] = frozenset(
+    {
+        "reported",
+        "accepted",
+        "assigned",
+        "in_hand",
+        "extended",
+        "escalated",
+        "signed",
+        "county_assigned",
+        "returned_to_township",
+    }
+)
 CLOSED_STATES: frozenset[str] = frozenset({"done", "checked_back", "closed_on_spot"})
+
+# States in which the county owns the record: only county staff and leaders move it on.
+COUNTY_STATES: frozenset[str] = frozenset({"escalated", "signed", "county_assigned"})
+
+# The moves only the county makes (out of COUNTY_STATES), and where a township's own moves
+# may not go: ``signed`` and ``county_assigned`` are the county's words.
+COUNTY_MOVES: frozenset[str] = frozenset({"signed", "county_assigned", "returned_to_township"})
 
 
 class TransitionError(Exception):
@@ -87,10 +131,19 @@ def label(status: str, lang: str = "zh") -> str:
     return text.lower() if lang == "en" else text
 
 
-def allowed(from_status: str) -> list[str]:
-    """The states a record in ``from_status`` may move to, in workflow order."""
+def allowed(from_status: str, level: str | None = None) -> list[str]:
+    """The states a record in ``from_status`` may move to, in workflow order; with ``level``
+    (``"township"`` or ``"county"``) only the moves that level may make (:func:`mover`)."""
+    if level is not None and mover(from_status) != level:
+        return []
     targets = TRANSITIONS.get(from_status, frozenset())
     return [s for s in STATES if s in targets]
+
+
+def mover(from_status: str) -> str:
+    """Who moves a record on out of ``from_status``: ``"county"`` out of the county's states,
+    ``"township"`` out of every other."""
+    return "county" if from_status in COUNTY_STATES else "township"
 
 
 def check(from_status: str, to_status: str, reason: str | None = None) -> None:

@@ -30,7 +30,8 @@ from gridterm.core.i18n import t
 from gridterm.township import db
 from gridterm.township.api.admission import WriteQueue
 from gridterm.township.api.errors import ApiError, from_service, request_language
-from gridterm.township.api.ratelimit import TokenBucket
+from gridterm.township.api.ratelimit import SharedBucket
+from gridterm.township.api.sweeper import sweeping
 from gridterm.township.services.client_bundle import bundle_root
 from gridterm.township.services.errors import ServiceError
 
@@ -39,7 +40,7 @@ log = logging.getLogger("gridterm.township")
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
 # Routers built by other parts are included when their module exists.
-OPTIONAL_ROUTERS = ("staff", "public")
+OPTIONAL_ROUTERS = ("staff", "county", "public")
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -74,7 +75,8 @@ class ServiceState:
         self.write_sessions = db.write_session_factory(self.engine)
         self.writes = WriteQueue(db.write_slots(self.engine))
         capacity, per_second = enroll_rate
-        self.enroll_limiter = TokenBucket(capacity=capacity, refill_per_second=per_second)
+        # Shared by every service process (kept in the database): one budget per address.
+        self.enroll_limiter = SharedBucket("enroll", capacity, per_second, self.write_sessions)
         self.base_url = base_url
         # The client bundle phones install from (/simple/), beside the database by default.
         self.bundle_dir = Path(bundle_dir) if bundle_dir else bundle_root(self.db_url)
@@ -226,12 +228,15 @@ def create_app(
     base_url: str | None = None,
     max_body: int = MAX_BODY_BYTES,
     bundle_dir: str | os.PathLike[str] | None = None,
+    sweep_seconds: float | None = None,
 ) -> FastAPI:
     """The service for the database at ``db_url`` (default: ``GRIDTERM_DB`` or the SQLite file
     in the data folder).  ``migrate`` applies Alembic migrations first.  ``enroll_rate`` is the
     per-address budget for wrong enrollment codes: (burst, refill per second).  ``base_url`` is
     the public address devices are told to sync to (default: the address they enrolled at).
-    ``bundle_dir`` is the client bundle's folder (default: beside the database)."""
+    ``bundle_dir`` is the client bundle's folder (default: beside the database).
+    ``sweep_seconds``: how often the county ladder's sweep runs (escalating overdue red items;
+    default ``GRIDTERM_SWEEP_SECONDS`` or 60; 0: never)."""
     state = ServiceState(
         db_url or db.default_db_url(),
         enroll_rate=enroll_rate,
@@ -245,7 +250,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with sweeping(state, sweep_seconds):
+            yield
         state.engine.dispose()
 
     app = FastAPI(

@@ -59,7 +59,9 @@ def test_xlsx_has_a_sheet_per_kind_with_chinese_headers(township):
     # Streamed as it is written (issue 11): no size is known before the last row is read.
     assert "content-length" not in r.headers and r.headers["transfer-encoding"] == "chunked"
     book = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True)
-    assert book.sheetnames == ["户籍信息", "入户走访", "人民调解", "事件上报"]
+    assert book.sheetnames[:4] == ["户籍信息", "入户走访", "人民调解", "事件上报"]
+    # Then the county's figures (issue 15): one sheet, named for its period.
+    assert len(book.sheetnames) == 5 and book.sheetnames[4].startswith("汇总 ")
     reports = list(book["事件上报"].iter_rows(values_only=True))
     assert reports[0][:2] == ("记录编号", "类型") and "紧急程度" in reports[0]
     assert "地址" not in reports[0]  # only the report's own columns on its sheet

@@ -26,11 +26,18 @@ def detail(tw, rid: str) -> dict:
 
 
 def test_workflow_table_matches_the_domain():
-    assert workflow.allowed("reported") == ["accepted", "returned"]
-    assert set(workflow.allowed("accepted")) == {"assigned", "in_hand", "done", "extended"}
-    assert set(workflow.allowed("assigned")) == {"in_hand", "returned"}
-    assert set(workflow.allowed("in_hand")) == {"done", "extended"}
-    assert set(workflow.allowed("extended")) == {"in_hand", "done"}
+    # Every state the township still owes may also go up to the county (issue 15).
+    assert workflow.allowed("reported") == ["accepted", "returned", "escalated"]
+    assert set(workflow.allowed("accepted")) == {
+        "assigned",
+        "in_hand",
+        "done",
+        "extended",
+        "escalated",
+    }
+    assert set(workflow.allowed("assigned")) == {"in_hand", "returned", "escalated"}
+    assert set(workflow.allowed("in_hand")) == {"done", "extended", "escalated"}
+    assert set(workflow.allowed("extended")) == {"in_hand", "done", "escalated"}
     assert workflow.allowed("done") == ["checked_back"]
     assert workflow.allowed("closed_on_spot") == ["checked_back"]
     assert workflow.allowed("checked_back") == [] and workflow.allowed("returned") == []

@@ -16,6 +16,7 @@ from gridterm.core.i18n import t
 # Modules of this package, in the order their commands appear in --help.
 GROUPS = (
     "accounts",
+    "county",
     "roster",
     "training",
     "templates",

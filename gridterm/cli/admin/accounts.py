@@ -13,19 +13,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     township = sub.add_parser("township", help=t("service.admin.township.help"))
     township_sub = township.add_subparsers(dest="action", metavar="add|set", required=True)
     p = township_sub.add_parser("add", help=t("service.admin.township_add.help"))
+    p.add_argument("--county", metavar="C", help=t("county.admin.opt.township_county"))
     p.add_argument("name", metavar="NAME")
     p.set_defaults(func=command(township_add))
     p = township_sub.add_parser("set", help=t("township_phone.set.help"))
     p.add_argument("township", metavar="TOWNSHIP", help=t("township_phone.opt.township"))
-    p.add_argument("--phone", required=True, metavar="PHONE", help=t("township_phone.opt.phone"))
+    p.add_argument("--phone", metavar="PHONE", help=t("township_phone.opt.phone"))
+    p.add_argument("--county", metavar="C", help=t("county.admin.opt.township_county"))
     p.set_defaults(func=command(township_set))
 
     grid = sub.add_parser("grid", help=t("service.admin.grid.help"))
-    grid_sub = grid.add_subparsers(dest="action", metavar="add", required=True)
+    grid_sub = grid.add_subparsers(dest="action", metavar="add|set", required=True)
     p = grid_sub.add_parser("add", help=t("service.admin.grid_add.help"))
     p.add_argument("--township", required=True, metavar="T", help=t("service.admin.opt.township"))
+    p.add_argument("--village", default="", metavar="V", help=t("county.admin.opt.grid_village"))
     p.add_argument("name", metavar="NAME")
     p.set_defaults(func=command(grid_add))
+    p = grid_sub.add_parser("set", help=t("county.admin.grid_set_help"))
+    p.add_argument("grid", metavar="GRID", help=t("service.admin.opt.grid"))
+    p.add_argument("--village", required=True, metavar="V", help=t("county.admin.opt.grid_village"))
+    p.set_defaults(func=command(grid_set))
 
     officer = sub.add_parser("officer", help=t("service.admin.officer.help"))
     officer_sub = officer.add_subparsers(dest="action", metavar="add", required=True)
@@ -43,7 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     staff = sub.add_parser("staff", help=t("service.admin.staff.help"))
     staff_sub = staff.add_subparsers(dest="action", metavar="add|revoke", required=True)
     p = staff_sub.add_parser("add", help=t("service.admin.staff_add.help"))
-    p.add_argument("--township", required=True, metavar="T", help=t("service.admin.opt.township"))
+    whose = p.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--township", metavar="T", help=t("service.admin.opt.township"))
+    whose.add_argument("--county", metavar="C", help=t("county.admin.opt.staff_county"))
     p.add_argument("name", metavar="NAME")
     p.set_defaults(func=command(staff_add))
     p = staff_sub.add_parser("revoke", help=t("service.admin.staff_revoke.help"))
@@ -59,26 +68,48 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def township_add(args: argparse.Namespace, session: Any) -> list[str]:
-    from gridterm.township.services import admin
+    from gridterm.township.services import admin, county
 
     row = admin.add_township(session, args.name)
-    return [t("service.admin.created_township", name=row.name), row.id]
+    lines = [t("service.admin.created_township", name=row.name)]
+    if args.county:
+        county.set_township_county(session, row.id, args.county)
+        lines.append(t("county.admin.township_in", name=row.name, county=args.county))
+    return [*lines, row.id]
 
 
 def township_set(args: argparse.Namespace, session: Any) -> list[str]:
-    from gridterm.township.services import contact
+    from gridterm.township.services import admin, contact, county
 
-    row = contact.set_phone(session, args.township, args.phone)
-    if row.phone:
-        return [t("township_phone.set.done", name=row.name, phone=row.phone), row.id]
-    return [t("township_phone.set.cleared", name=row.name), row.id]
+    if args.phone is None and args.county is None:
+        raise admin.AdminError("county.admin.set_nothing")
+    lines = []
+    if args.county is not None:
+        row = county.set_township_county(session, args.township, args.county)
+        lines.append(t("county.admin.township_in", name=row.name, county=args.county))
+    if args.phone is not None:
+        row = contact.set_phone(session, args.township, args.phone)
+        if row.phone:
+            lines.append(t("township_phone.set.done", name=row.name, phone=row.phone))
+        else:
+            lines.append(t("township_phone.set.cleared", name=row.name))
+    return [*lines, row.id]
 
 
 def grid_add(args: argparse.Namespace, session: Any) -> list[str]:
-    from gridterm.township.services import admin
+    from gridterm.township.services import admin, county
 
     row = admin.add_grid(session, args.township, args.name)
+    if args.village:
+        county.set_grid_village(session, row.id, args.village)
     return [t("service.admin.created_grid", name=row.name), row.id]
+
+
+def grid_set(args: argparse.Namespace, session: Any) -> list[str]:
+    from gridterm.township.services import county
+
+    row = county.set_grid_village(session, args.grid, args.village)
+    return [t("county.admin.grid_village", name=row.name, village=row.village or "-"), row.id]
 
 
 def officer_add(args: argparse.Namespace, session: Any) -> list[str]:
@@ -101,9 +132,12 @@ def code(args: argparse.Namespace, session: Any) -> list[str]:
 
 
 def staff_add(args: argparse.Namespace, session: Any) -> list[str]:
-    from gridterm.township.services import admin
+    from gridterm.township.services import admin, county
 
-    token, row = admin.add_staff(session, args.township, args.name)
+    if args.county:
+        token, row = county.add_staff(session, args.county, args.name)
+    else:
+        token, row = admin.add_staff(session, args.township, args.name)
     return [t("service.admin.created_staff", name=row.name, id=row.id), token]
 
 

@@ -80,6 +80,8 @@ _STATUS: dict[type[service.ServiceError], int] = {
     service.EnrollmentRefused: 403,
     service.TokenRefused: 401,
     service.TransitionRefused: 409,
+    service.Forbidden: 403,
+    service.Refused: 409,
 }
 # A transition refused for what the request left out or named wrong is 422, not 409.
 _TRANSITION_STATUS = {"reason_required": 422, "unknown_status": 422}

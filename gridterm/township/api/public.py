@@ -23,8 +23,8 @@ number: ``GET /r?n=…`` goes to that number's page, or says what is wrong with 
 township's phone number (``gridterm admin township set --phone``) when one is set.
 
 Which answer a receipt gets is :mod:`gridterm.township.services.resident`'s; this module
-writes the page.  Requests are rate limited per client address with an in-process token
-bucket (429 with ``Retry-After``).
+writes the page.  Requests are rate limited per client address with a token bucket every
+service process shares (kept in the database; 429 with ``Retry-After``).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from gridterm.core import receipts, workflow
 from gridterm.core.i18n import t
 from gridterm.township.api.deps import client_address, read_session
-from gridterm.township.api.ratelimit import TokenBucket
+from gridterm.township.api.ratelimit import SharedBucket
 from gridterm.township.services import agreement_page, contact, resident
 
 router = APIRouter(tags=["public"])
@@ -87,11 +87,14 @@ def _rate_from_env() -> tuple[float, float]:
     return DEFAULT_RATE
 
 
-def limiter(app: Any) -> TokenBucket:
+def limiter(app: Any) -> SharedBucket:
+    """The public pages' limiter: one budget per client address across every service
+    process (kept in the database)."""
     bucket = getattr(app.state, "public_limiter", None)
     if bucket is None:
         burst, per_second = _rate_from_env()
-        bucket = TokenBucket(capacity=burst, refill_per_second=per_second)
+        sessions = app.state.gridterm.write_sessions
+        bucket = SharedBucket("public", burst, per_second, sessions)
         app.state.public_limiter = bucket
     return bucket
 
@@ -254,6 +257,9 @@ def _status_page(found: resident.Genuine, contacts: list[contact.Contact]) -> HT
     if found.department:  # right under the state it is in
         at = next(i for i, (key, _) in enumerate(pairs) if key == "当前状态") + 1
         pairs.insert(at, (t("departments.resident.label", lang="zh_CN"), found.department))
+    if found.county:  # the county handles it: said right under the state too
+        at = next(i for i, (key, _) in enumerate(pairs) if key == "当前状态") + 1
+        pairs.insert(at, (t("county.resident.label", lang="zh_CN"), found.county))
     body = _facts(pairs)
     if found.linked:
         body += _linked_reports(found.linked)
@@ -305,7 +311,7 @@ def resident_page(
 ) -> HTMLResponse:
     bucket = limiter(request.app)
     address = client_address(request)
-    if not bucket.allowed(address):
+    if not bucket.take(address):
         seconds = bucket.retry_after(address)
         return _page(
             429,
@@ -314,7 +320,6 @@ def resident_page(
             _note(t("public.rate_limited", lang="zh_CN", seconds=seconds)),
             headers={"Retry-After": str(seconds)},
         )
-    bucket.spend(address)
     number = _as_typed(number)
     verdict = resident.look_up(session, number, s)
     if isinstance(verdict, resident.Genuine):
@@ -423,14 +428,13 @@ def agreement(
     (the parties' names in full: never without the device's signature)."""
     bucket = limiter(request.app)
     address = client_address(request)
-    if not bucket.allowed(address):
+    if not bucket.take(address):
         seconds = bucket.retry_after(address)
         return HTMLResponse(
             html.escape(t("public.rate_limited", lang="zh_CN", seconds=seconds)),
             status_code=429,
             headers={"Retry-After": str(seconds), "Cache-Control": "no-store"},
         )
-    bucket.spend(address)
     answer = agreement_page.look_up(session, record_id, rev, exp, s, lang)
     return HTMLResponse(
         agreement_page.page(answer, lang),

@@ -1,14 +1,14 @@
-"""A small in-process token bucket per client address.
-
-Each service process keeps its own buckets: with N processes behind a load balancer a client
-gets up to N times the budget.  That still keeps guessing an 8-character enrollment code
-(40 bits) hopeless; put a shared limiter in the proxy if that matters.
+"""Token buckets per client address: in-process (:class:`TokenBucket`), and shared by every
+service process through the database (:class:`SharedBucket`, what the service uses since
+issue 15: with N processes behind a load balancer a client still gets one budget).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+
+from gridterm.township.services import buckets
 
 
 class TokenBucket:
@@ -28,6 +28,14 @@ class TokenBucket:
         with self._lock:
             return self._level(key, time.monotonic()) >= 1.0
 
+    def take(self, key: str) -> bool:
+        """Spend one token of ``key``'s if there is one; whether there was."""
+        with self._lock:
+            if self._level(key, time.monotonic()) < 1.0:
+                return False
+        self.spend(key)
+        return True
+
     def spend(self, key: str) -> None:
         with self._lock:
             now = time.monotonic()
@@ -39,6 +47,42 @@ class TokenBucket:
     def retry_after(self, key: str) -> int:
         with self._lock:
             level = self._level(key, time.monotonic())
+        if level >= 1.0 or self.rate <= 0:
+            return 0 if level >= 1.0 else 60
+        return max(1, int((1.0 - level) / self.rate + 0.999))
+
+
+class SharedBucket:
+    """The same questions as :class:`TokenBucket`, answered from buckets kept in the
+    database (:mod:`gridterm.township.services.buckets`): every service process — ``--workers
+    4`` behind a proxy — spends from the same budget.  ``name`` keeps one limiter's buckets
+    apart from another's.  Each call is a short database transaction: call it from a worker
+    thread, not the event loop."""
+
+    def __init__(self, name: str, capacity: float, refill_per_second: float, sessions) -> None:
+        self.name = name
+        self.capacity = capacity
+        self.rate = refill_per_second
+        self.limit = buckets.Limit(capacity, refill_per_second)
+        self.sessions = sessions
+
+    def _key(self, key: str) -> str:
+        return f"{self.name}:{key}"[:200]
+
+    def allowed(self, key: str) -> bool:
+        """Is there at least one token left for ``key``?  (Does not spend it.)"""
+        return buckets.level(self.sessions, self._key(key), self.limit) >= 1.0
+
+    def take(self, key: str) -> bool:
+        """Spend one token of ``key``'s if there is one; whether there was (atomic: two
+        processes never both take the last)."""
+        return buckets.take(self.sessions, self._key(key), self.limit)
+
+    def spend(self, key: str) -> None:
+        buckets.spend(self.sessions, self._key(key), self.limit)
+
+    def retry_after(self, key: str) -> int:
+        level = buckets.level(self.sessions, self._key(key), self.limit)
         if level >= 1.0 or self.rate <= 0:
             return 0 if level >= 1.0 else 60
         return max(1, int((1.0 - level) / self.rate + 0.999))

@@ -47,6 +47,27 @@ class DepartmentList(BaseModel):
     items: list[AssigneeOut]
 
 
+class LadderRef(BaseModel):
+    """A township or a county department, by id and name."""
+
+    id: str
+    name: str
+
+
+class SupervisionOut(BaseModel):
+    """The county's supervision (督办) of a record; ``done_at``: when the record closed."""
+
+    deadline: str = Field(description="YYYY-MM-DD")
+    note: str = ""
+    by: str
+    at: datetime
+    done_at: datetime | None = None
+
+
+Tier = Literal["red", "yellow", "green"]
+Level = Literal["village", "township", "county"]
+
+
 class RecordSummary(BaseModel):
     id: str
     kind: str
@@ -70,6 +91,19 @@ class RecordSummary(BaseModel):
     seq: int | None = None
     receipt_numbers: list[str] = Field(default_factory=list)
     assignee: AssigneeOut | None = None
+    # The county ladder (issue 15; docs/county.md).
+    tier: Tier = "green"
+    tier_reason: str = Field(default="", description="why: the staff's reason, or the rules'")
+    tier_by: Literal["rule", "staff"] = "rule"
+    tier_rules: list[str] = Field(default_factory=list, description="ids of the rules (tiers.json)")
+    tier_due_at: datetime | None = Field(default=None, description="the tier's time limit")
+    level: Level = Field(default="township", description="who owns it now")
+    township: LadderRef | None = None
+    supervision: SupervisionOut | None = None
+    county_department: LadderRef | None = None
+    signed_at: datetime | None = None
+    escalated_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 class RecordPage(BaseModel):
@@ -98,6 +132,8 @@ class EventOut(BaseModel):
     public_reply: str | None = None
     comment: str | None = None
     assignee: AssigneeOut | None = None
+    action: str | None = Field(default=None, description="tier | supervise (not a move)")
+    value: str | None = Field(default=None, description="the tier, or the deadline")
 
 
 class RecordDetail(RecordSummary):
@@ -122,6 +158,12 @@ class TransitionIn(_In):
         max_length=64,
         description="with to=assigned: the id of an entry of GET /departments",
     )
+    department: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="with to=county_assigned: the id of a county department (GET /departments)",
+    )
 
 
 class CommentIn(_In):
@@ -144,6 +186,12 @@ class BulkTransitionIn(_In):
         min_length=1,
         max_length=64,
         description="with to=assigned: the id of an entry of GET /departments",
+    )
+    department: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="with to=county_assigned: the id of a county department",
     )
 
     @field_validator("ids")
@@ -174,7 +222,10 @@ class NamedRef(BaseModel):
 
 class MeOut(BaseModel):
     staff: NamedRef
-    township: NamedRef
+    township: NamedRef | None = Field(description="null for a county's staff and leaders")
+    role: Literal["township", "county", "leader"] = "township"
+    county: NamedRef | None = None
+    villages: list[str] = Field(default_factory=list, description="a leader's villages")
 
 
 class GridOut(BaseModel):

@@ -74,6 +74,9 @@ class PullUpdate(BaseModel):
     status_at: str | None
     due_at: str | None
     seq: int
+    # Added later: devices that do not know them ignore them.
+    tier: Literal["red", "yellow", "green"] | None = None
+    level: Literal["village", "township", "county"] | None = None
 
 
 class ClientHints(BaseModel):

@@ -38,11 +38,14 @@ from gridterm.township.api.schemas_staff import (
 )
 from gridterm.township.services import (
     bounds,
+    county,
     departments,
     directory,
     export,
     records,
+    scope,
     search,
+    summary,
     transitions,
 )
 from gridterm.township.services.tokens import StaffIdentity
@@ -66,6 +69,7 @@ def _change(body: TransitionIn | BulkTransitionIn) -> transitions.Change:
         feedback=body.feedback,
         public_reply=body.public_reply,
         assignee=body.assignee,
+        department=body.department,
     )
 
 
@@ -73,11 +77,19 @@ def _change(body: TransitionIn | BulkTransitionIn) -> transitions.Change:
 def me(
     staff: StaffIdentity = Depends(current_staff), session: Session = Depends(read_session)
 ) -> MeOut:
+    """Who the token names: a township's staff (``township``), or a county's staff or leader
+    (``county``; a leader's ``villages``)."""
+    town = None
+    if staff.township_id:
+        name = directory.township_name(session, staff.township_id)
+        town = NamedRef(id=staff.township_id, name=name)
+    place = county.describe(session, staff.county_id) if staff.is_county else None
     return MeOut(
         staff=NamedRef(id=staff.staff_id, name=staff.name),
-        township=NamedRef(
-            id=staff.township_id, name=directory.township_name(session, staff.township_id)
-        ),
+        township=town,
+        role=staff.role,
+        county=NamedRef(**place) if place else None,
+        villages=list(dict.fromkeys(v for _t, v in staff.villages)),
     )
 
 
@@ -85,15 +97,23 @@ def me(
 def grids(
     staff: StaffIdentity = Depends(current_staff), session: Session = Depends(read_session)
 ) -> GridList:
-    return GridList(items=directory.grids(session, staff.township_id))
+    """The grids of the caller's township (a county's: of every township of it)."""
+    items = []
+    for township_id in scope.township_ids(session, staff):
+        items += directory.grids(session, township_id)
+    return GridList(items=items)
 
 
 @router.get("/departments", response_model=DepartmentList)
 def department_list(
     staff: StaffIdentity = Depends(current_staff), session: Session = Depends(read_session)
 ) -> DepartmentList:
-    """Who records can be assigned to: the township's departments and named people."""
-    rows = departments.list_departments(session, staff.township_id)
+    """Who records can be assigned to: the township's departments and named people — for a
+    county's staff and leaders, the county's departments."""
+    if staff.is_county:
+        rows = county.departments(session, staff.county_id)
+    else:
+        rows = departments.list_departments(session, staff.township_id)
     return DepartmentList(items=[departments.as_dict(r) for r in rows])
 
 
@@ -138,6 +158,19 @@ def list_records(
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=10_000_000),
     cursor: str | None = Query(default=None, max_length=200),
+    tier: list[str] | None = Query(
+        default=None, max_length=3, description="red, yellow, green: several, or repeated"
+    ),
+    level: str | None = Query(
+        default=None, max_length=16, description="who owns it now: village, township, county"
+    ),
+    supervised: bool | None = Query(
+        default=None, description="true: under the county's supervision, not closed"
+    ),
+    township: str | None = Query(
+        default=None, max_length=64, description="one township of a county's (its id)"
+    ),
+    mine: bool | None = Query(default=None, description="a county leader's own villages"),
 ) -> RecordPage:
     query = search.RecordQuery(
         kind=kind,
@@ -154,8 +187,14 @@ def list_records(
         limit=limit,
         offset=offset,
         cursor=cursor,
+        tier=tier,
+        level=level,
+        supervised=supervised,
+        township=township,
+        mine=mine,
     )
-    return RecordPage(**search.list_records(session, staff.township_id, query, _lang(request)))
+    page = search.list_records(session, staff.township_id, query, _lang(request), staff)
+    return RecordPage(**page)
 
 
 # Declared before /records/{record_id}: Starlette tries routes in order, and that path would
@@ -219,7 +258,7 @@ def transition(
     session: Session = Depends(write_session),
 ) -> RecordDetail:
     rec = transitions.transition(session, staff, record_id, _change(body))
-    return RecordDetail(**records.detail(session, rec, _lang(request)))
+    return RecordDetail(**records.detail(session, rec, _lang(request), staff))
 
 
 @router.post(
@@ -236,7 +275,7 @@ def feedback(
     session: Session = Depends(write_session),
 ) -> RecordDetail:
     rec = transitions.give_feedback(session, staff, record_id, body.feedback, body.public_reply)
-    return RecordDetail(**records.detail(session, rec, _lang(request)))
+    return RecordDetail(**records.detail(session, rec, _lang(request), staff))
 
 
 @router.post(
@@ -253,7 +292,7 @@ def comment(
     session: Session = Depends(write_session),
 ) -> RecordDetail:
     rec = transitions.add_comment(session, staff, record_id, body.text)
-    return RecordDetail(**records.detail(session, rec, _lang(request)))
+    return RecordDetail(**records.detail(session, rec, _lang(request), staff))
 
 
 _EXPORT_CONTENT = {
@@ -276,8 +315,29 @@ def export_records(
         default=None, max_length=40, description="YYYY-MM-DD or ISO time", json_schema_extra=_WHEN
     ),
     kind: Kind | None = Query(default=None),
+    summary_from: str | None = Query(
+        default=None,
+        alias="from",
+        max_length=10,
+        description="the summary sheet's first day, YYYY-MM-DD (default: 29 days before `to`)",
+    ),
+    summary_to: str | None = Query(
+        default=None,
+        alias="to",
+        max_length=10,
+        description="the summary sheet's last day, YYYY-MM-DD (default: today)",
+    ),
 ) -> StreamingResponse:
-    job = export.start(service_state(request).sessions, staff.township_id, since, kind)
+    """The records of the caller's township (a county's: of every township of it) as a file;
+    the XLSX workbook ends with a sheet of the county's figures (docs/county.md)."""
+    sessions = service_state(request).sessions
+    with sessions() as session:
+        towns = scope.township_ids(session, staff)
+        figures = None
+        if fmt == "xlsx":
+            figures = summary.summary(session, staff, summary_from, summary_to)
+    where = staff.township_id if not staff.is_county else towns
+    job = export.start(sessions, where, since, kind, figures)
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename(fmt)}"',
         "X-Record-Count": str(job.total),

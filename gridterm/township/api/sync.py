@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,17 +52,20 @@ async def enroll(body: EnrollIn, request: Request) -> EnrollOut:
     state = service_state(request)
     address = client_address(request)
     limiter = state.enroll_limiter
-    if not limiter.allowed(address):
+    # The budget is the database's (shared by every service process): asked in a thread.
+    if not await anyio.to_thread.run_sync(limiter.allowed, address):
+        wait = await anyio.to_thread.run_sync(limiter.retry_after, address)
         raise ApiError(
             429,
             "rate_limited",
             "service.error.enroll_rate_limited",
-            headers={"Retry-After": str(limiter.retry_after(address))},
+            headers={"Retry-After": str(wait)},
         )
     try:
         done = await run_write(request, _enroll, body)
     except EnrollmentRefused:
-        limiter.spend(address)  # only wrong codes spend the address's budget
+        # Only wrong codes spend the address's budget.
+        await anyio.to_thread.run_sync(limiter.spend, address)
         raise
     return EnrollOut(
         device_id=done.device_id,

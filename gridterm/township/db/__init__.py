@@ -26,6 +26,7 @@ from gridterm.township.db.base import ID, NAMING, Base, UTCDateTime, utcnow
 
 # Tables added by later parts of the service live in modules of their own, imported here so
 # that Base.metadata (Alembic's and the tests' view of the schema) holds every table.
+from gridterm.township.db.county import County, LeaderVillage, Supervision
 from gridterm.township.db.departments import Department
 from gridterm.township.db.engine import (
     begin_write,
@@ -57,6 +58,7 @@ from gridterm.township.db.models import (
     Template,
     Township,
 )
+from gridterm.township.db.ratelimit import RateBucket
 from gridterm.township.db.sequence import (
     PULL_FLOOR_KEY,
     SEQ_COUNTER,
@@ -91,6 +93,10 @@ __all__ = [
     "write_session_factory",
     "write_slots",
     "Counter",
+    "County",
+    "LeaderVillage",
+    "RateBucket",
+    "Supervision",
     "Department",
     "Device",
     "EnrollmentCode",

@@ -35,6 +35,10 @@ class Township(Base):
     # The number residents call (the resident page shows it); "" until the admin sets it.
     phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The county it belongs to (issue 15); None: a township on its own.
+    county_id: Mapped[str | None] = mapped_column(
+        ForeignKey("counties.id"), default=None, index=True
+    )
 
 
 class Grid(Base):
@@ -43,6 +47,9 @@ class Grid(Base):
     township_id: Mapped[str] = mapped_column(ForeignKey("townships.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The village the grid lies in: the village of its records that name none (county leaders
+    # are responsible for villages); "" until the admin says.
+    village: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class Officer(Base):
@@ -57,7 +64,13 @@ class Officer(Base):
 class Staff(Base):
     __tablename__ = "staff"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    township_id: Mapped[str] = mapped_column(ForeignKey("townships.id"), index=True)
+    # A township's staff: its township; a county's staff and leaders (``role``): None, and
+    # their county.
+    township_id: Mapped[str | None] = mapped_column(ForeignKey("townships.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="township", server_default="township")
+    county_id: Mapped[str | None] = mapped_column(
+        ForeignKey("counties.id"), default=None, index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -127,11 +140,27 @@ class Record(Base):
     category: Mapped[str] = mapped_column(String(64), default="")
     urgency: Mapped[str] = mapped_column(String(32), default="")
     search: Mapped[str] = mapped_column(Text, default="")
+    # The county ladder (issue 15, docs/county.md): the risk tier and why, who set it and
+    # when, the tier's time limit; the household it speaks for (the repeat rule); when it
+    # was escalated, signed for, closed (and by which level), the county department on it.
+    tier: Mapped[str] = mapped_column(String(8), default="green", server_default="green")
+    tier_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    tier_by: Mapped[str] = mapped_column(String(8), default="rule", server_default="rule")
+    tier_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    tier_due_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    household_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    signed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    county_department_id: Mapped[str | None] = mapped_column(ID, default=None)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closed_level: Mapped[str | None] = mapped_column(String(16), default=None)
 
     __table_args__ = (
         Index("ix_records_township_kind_updated", "township_id", "kind", "updated_at"),
         Index("ix_records_grid_seq", "grid_id", "seq"),
         Index("ix_records_township_status", "township_id", "status"),
+        Index("ix_records_township_tier", "township_id", "tier"),
+        Index("ix_records_township_household", "township_id", "household_key"),
     )
 
 
@@ -165,6 +194,10 @@ class RecordEvent(Base):
     public_reply: Mapped[str | None] = mapped_column(Text, default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     assignee_id: Mapped[str | None] = mapped_column(ID, default=None)  # an assignment's whom
+    # Changes that are not moves (issue 15): "tier" (value: the tier), "supervise" (value:
+    # the deadline); the reason or note is in ``reason``.
+    action: Mapped[str | None] = mapped_column(String(32), default=None)
+    value: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class Receipt(Base):

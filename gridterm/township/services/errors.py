@@ -74,6 +74,22 @@ class TokenRefused(ServiceError):
         self.code = code
 
 
+class Forbidden(ServiceError):
+    """The caller's role may not do this at all (a township's staff supervising, say)."""
+
+    code = "forbidden"
+
+
+class Refused(ServiceError):
+    """A change the record's state does not allow now; ``code`` says which rule refused it
+    (``wrong_level``: the other level owns the record; ``no_county``: the township belongs to
+    no county; ``not_open``: the record is closed)."""
+
+    def __init__(self, code: str, key: str, **params: object) -> None:
+        super().__init__(key, **params)
+        self.code = code
+
+
 class TransitionRefused(ServiceError):
     """A workflow change :mod:`gridterm.core.workflow` does not allow; ``code`` is the
     workflow's (``invalid_transition``, ``reason_required``, ``unknown_status``)."""

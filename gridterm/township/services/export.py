@@ -24,7 +24,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 
 from gridterm.core.model import CHINA_TIME
 from gridterm.township import db
-from gridterm.township.services import inputs, records
+from gridterm.township.services import export_summary, inputs, records
 from gridterm.township.services.export_columns import KINDS, cells, columns
 from gridterm.township.services.export_names import Names
 from gridterm.township.services.export_xlsx import Sheet, xlsx_chunks
@@ -115,11 +115,14 @@ def jsonl_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
         yield b"".join(parts)
 
 
-def xlsx_stream(rows_of_kind: Callable[[str], Iterable[dict[str, Any]]]) -> Iterator[bytes]:
+def xlsx_stream(
+    rows_of_kind: Callable[[str], Iterable[dict[str, Any]]], extra: list[Sheet] | None = None
+) -> Iterator[bytes]:
     """The workbook, one sheet per kind (always all four, each with its header row), as it
-    is written; ``rows_of_kind(kind)`` is called when that sheet's turn comes."""
+    is written; ``rows_of_kind(kind)`` is called when that sheet's turn comes.  ``extra``
+    sheets (the county's figures) come after them."""
     sheets = [Sheet(SHEET_TITLES[k], columns(k), _lazy_cells(rows_of_kind, k)) for k in KINDS]
-    return xlsx_chunks(sheets)
+    return xlsx_chunks(sheets + list(extra or ()))
 
 
 def _lazy_cells(rows_of_kind: Callable[[str], Iterable[dict[str, Any]]], kind: str):
@@ -185,9 +188,15 @@ def export_row(rec: Any, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def export_conditions(township_id: str, since: datetime | None, kind: str | None) -> list:
-    """The township's records of ``kind`` (all kinds: None) received or moved since ``since``."""
-    conditions = [db.Record.township_id == township_id]
+def export_conditions(
+    township_id: str | list[str], since: datetime | None, kind: str | None
+) -> list:
+    """The township's records (several townships': a county's) of ``kind`` (all kinds: None)
+    received or moved since ``since``."""
+    if isinstance(township_id, str):
+        conditions = [db.Record.township_id == township_id]
+    else:
+        conditions = [db.Record.township_id.in_(township_id)]
     if kind:
         conditions.append(db.Record.kind == kind)
     if since:
@@ -255,20 +264,29 @@ class Export:
     """An export asked for: what it selects, and how many records that is right now."""
 
     sessions: Any
-    township_id: str
+    township_id: str | list[str]
     conditions: list
     total: int
+    # The county's figures (services/summary.py), a sheet of the workbook (issue 15).
+    summary: dict[str, Any] | None = None
 
 
-def start(sessions: Any, township_id: str, since: str | None, kind: str | None) -> Export:
-    """Count the township's records an export of ``kind`` since ``since`` (a date or an ISO
-    time, as typed; InvalidInput otherwise) holds."""
+def start(
+    sessions: Any,
+    township_id: str | list[str],
+    since: str | None,
+    kind: str | None,
+    summary: dict[str, Any] | None = None,
+) -> Export:
+    """Count the township's records (a county's townships', given a list) an export of
+    ``kind`` since ``since`` (a date or an ISO time, as typed; InvalidInput otherwise) holds;
+    ``summary``: the figures the workbook shows on a sheet of their own."""
     conditions = export_conditions(township_id, inputs.parse_moment(since), kind)
     with sessions() as session:
         total = session.execute(
             select(func.count()).select_from(db.Record).where(*conditions)
         ).scalar_one()
-    return Export(sessions, township_id, conditions, total)
+    return Export(sessions, township_id, conditions, total, summary)
 
 
 def body(job: Export, fmt: str) -> Iterator[bytes]:
@@ -279,6 +297,7 @@ def body(job: Export, fmt: str) -> Iterator[bytes]:
         def rows_of_kind(kind_name: str) -> Iterator[dict[str, Any]]:
             return iter_export_rows(job.sessions, job.conditions, (kind_name,), names)
 
-        return xlsx_stream(rows_of_kind)
+        extra = [export_summary.sheet(job.summary)] if job.summary else []
+        return xlsx_stream(rows_of_kind, extra)
     rows = iter_export_rows(job.sessions, job.conditions, KINDS, names)
     return csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)

@@ -40,10 +40,10 @@ def household_ref(data: Any) -> dict[str, str]:
 
 
 class Names:
-    """Lookups for one export of ``township_id``'s records."""
+    """Lookups for one export of ``township``'s records (several townships': a county's)."""
 
-    def __init__(self, township_id: str) -> None:
-        self.township_id = township_id
+    def __init__(self, township: str | list[str]) -> None:
+        self.township_ids = [township] if isinstance(township, str) else list(township)
         self.templates: dict[tuple[str, Any], dict | None] = {}
         self.grid_villages: dict[str, str] | None = None
 
@@ -80,7 +80,7 @@ class Names:
             return {}
         rows = session.execute(
             select(db.Record.id, db.Record.data).where(
-                db.Record.township_id == self.township_id,
+                db.Record.township_id.in_(self.township_ids),
                 db.Record.kind == kind,
                 db.Record.id.in_(wanted),
             )
@@ -99,7 +99,7 @@ class Names:
             imported = session.execute(
                 select(db.Household.id, db.Household.data)
                 .join(db.Grid, db.Grid.id == db.Household.grid_id)
-                .where(db.Grid.township_id == self.township_id, db.Household.id.in_(missing))
+                .where(db.Grid.township_id.in_(self.township_ids), db.Household.id.in_(missing))
             ).all()
             found.update({hid: household_ref(data) for hid, data in imported})
         return found
@@ -110,7 +110,7 @@ class Names:
         synced = session.execute(
             select(db.Record.grid_id, db.Record.village, func.count())
             .where(
-                db.Record.township_id == self.township_id,
+                db.Record.township_id.in_(self.township_ids),
                 db.Record.kind == "household",
                 db.Record.village != "",
             )
@@ -120,7 +120,7 @@ class Names:
         imported = session.execute(
             select(db.Household.grid_id, village, func.count())
             .join(db.Grid, db.Grid.id == db.Household.grid_id)
-            .where(db.Grid.township_id == self.township_id)
+            .where(db.Grid.township_id.in_(self.township_ids))
             .group_by(db.Household.grid_id, village)
         ).all()
         for grid_id, name, count in [*synced, *imported]:
@@ -143,7 +143,7 @@ class Names:
                     select(db.Template.body)
                     .where(db.Template.id == tid, db.Template.version == key[1])
                     .where(
-                        (db.Template.township_id == self.township_id)
+                        (db.Template.township_id.in_(self.township_ids))
                         | db.Template.township_id.is_(None)
                     )
                 ).scalar()

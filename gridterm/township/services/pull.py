@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridterm.core import tiers
 from gridterm.township import db
 from gridterm.township.services import client_versions
 from gridterm.township.services.errors import CursorExpired
@@ -73,6 +74,10 @@ def _update(row: db.Record) -> dict[str, Any]:
         "status_at": _iso(row.status_at),
         "due_at": _iso(row.due_at),
         "seq": row.seq,
+        # Added by issue 15 (devices that do not know them ignore them): the risk tier and
+        # who owns the record now.
+        "tier": row.tier or tiers.default_tier(),
+        "level": tiers.level(row.status, row.tier),
     }
 
 

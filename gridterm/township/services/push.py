@@ -25,6 +25,7 @@ from gridterm.core import model, workflow
 from gridterm.core.i18n import t
 from gridterm.township import db
 from gridterm.township.services import bulk_sql, identity, review
+from gridterm.township.services import tiers as tier_rules
 from gridterm.township.services.errors import IdempotencyKeyReused
 from gridterm.township.services.incoming import (
     Incoming,
@@ -302,6 +303,7 @@ def _store(
     ]
     if affected:
         review.after_push(session, device.device_id, affected, now)
+    tier_rules.after_push(session, [item.record for item in stored], set(homes), now)
 
 
 def _compare_seen(session: Session, seen: list[Incoming], results: _Results) -> None:
@@ -359,6 +361,7 @@ def _insert_revs(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str,
 _DEVICE_OWNED = (
     *("kind", "rev", "officer_id", "device_id", "data", "receipts", "created_at"),
     *("updated_at", "received_at", "village", "category", "urgency", "search"),
+    "household_key",
 )
 _UPSERT_TAIL = (
     "ON CONFLICT (id) DO UPDATE SET "
@@ -367,9 +370,12 @@ _UPSERT_TAIL = (
 )
 
 
-def _current_row(item: Incoming, device: DeviceIdentity, now: dt.datetime) -> dict[str, Any]:
+def _current_row(
+    item: Incoming, device: DeviceIdentity, now: dt.datetime, visits: dict[str, str]
+) -> dict[str, Any]:
     rec = item.record
     due = model.due_at(rec)
+    data = rec.get("data") or {}
     return {
         "id": item.id,
         "kind": rec["kind"],
@@ -387,6 +393,10 @@ def _current_row(item: Incoming, device: DeviceIdentity, now: dt.datetime) -> di
         "seq": 0,
         "due_at": parse_time(due) if due else None,
         **filter_columns(rec),
+        # The county ladder's (issue 15): set when a record first arrives, then by the rules
+        # and staff (services/tiers.py) — never by a later rev's upsert.
+        "household_key": tier_rules.household_key(rec["kind"], data, device.grid_id, visits),
+        **tier_rules.initial_columns(rec["kind"], data, now),
     }
 
 
@@ -400,5 +410,8 @@ def _upsert_current(
             newest[item.id] = item
     if not newest:
         return
-    rows = [_current_row(item, device, now) for item in newest.values()]
+    visits = tier_rules.visit_households(
+        session, device.grid_id, (item.record for item in newest.values())
+    )
+    rows = [_current_row(item, device, now, visits) for item in newest.values()]
     bulk_sql.bulk(session, db.Record.__table__, rows, _UPSERT_TAIL)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import workflow
 from gridterm.township import db
-from gridterm.township.services import departments
+from gridterm.township.services import departments, ladder, scope
 from gridterm.township.services.errors import NotFound
 from gridterm.township.services.inputs import CONTROL
 from gridterm.township.services.labels import vocab_label
@@ -41,10 +41,24 @@ def load(session: Session, township_id: str, record_id: str, *, lock: bool) -> d
 
 
 def read(session: Session, staff: StaffIdentity, record_id: str, lang: str) -> dict[str, Any]:
-    """The detail of one record of the caller's township; the read goes to the audit log."""
-    rec = load(session, staff.township_id, record_id, lock=False)
+    """The detail of one record of the caller's scope (a township's staff: their township; a
+    county's: its townships); the read goes to the audit log."""
+    rec = scope.load(session, staff, record_id, lock=False)
     audit.info("staff %s read record %s", staff.staff_id, rec.id)
-    return detail(session, rec, lang)
+    return detail(session, rec, lang, staff)
+
+
+def allowed_moves(session: Session, rec: db.Record, staff: StaffIdentity | None) -> list[str]:
+    """The moves the caller may make on ``rec`` (a township escalates only when it belongs
+    to a county)."""
+    if staff is None:
+        return workflow.allowed(rec.status)
+    moves = workflow.allowed(rec.status, "county" if staff.is_county else "township")
+    if "escalated" in moves:
+        town = session.get(db.Township, rec.township_id)
+        if town is None or town.county_id is None:
+            moves.remove("escalated")
+    return moves
 
 
 def is_overdue(rec: Any, now: dt.datetime) -> bool:
@@ -83,9 +97,11 @@ def summary(
     now: dt.datetime,
     lang: str,
     assignee: db.Department | None = None,
+    joined: ladder.Joined | None = None,
 ) -> dict[str, Any]:
     """One line of the staff list, shaped like the API's ``RecordSummary``; ``assignee``: the
-    entry of the departments list the record is assigned to."""
+    entry of the departments list the record is assigned to; ``joined``: what the county
+    ladder's fields show of the rows around it."""
     short = "zh" if lang.startswith("zh") else "en"
     return {
         "id": rec.id,
@@ -110,7 +126,20 @@ def summary(
         "seq": rec.seq,
         "receipt_numbers": receipt_numbers(rec),
         "assignee": departments.as_dict(assignee) if assignee else None,
+        **ladder.fields(rec, joined or ladder.Joined(), lang),
     }
+
+
+def joined_for(session: Session, rec: db.Record) -> ladder.Joined:
+    """The rows around one record that its ladder fields show."""
+    town = session.get(db.Township, rec.township_id)
+    grid = session.get(db.Grid, rec.grid_id)
+    return ladder.Joined(
+        township_name=town.name if town else None,
+        grid_village=grid.village if grid else None,
+        supervision=session.get(db.Supervision, rec.id),
+        county_department=departments.get(session, rec.county_department_id),
+    )
 
 
 def _rev(rev: db.RecordRev, device_name: str | None) -> dict[str, Any]:
@@ -144,10 +173,14 @@ def _event(e: db.RecordEvent, assignee: db.Department | None) -> dict[str, Any]:
         "public_reply": e.public_reply,
         "comment": e.comment,
         "assignee": departments.as_dict(assignee) if assignee else None,
+        "action": e.action,
+        "value": e.value,
     }
 
 
-def detail(session: Session, rec: db.Record, lang: str) -> dict[str, Any]:
+def detail(
+    session: Session, rec: db.Record, lang: str, staff: StaffIdentity | None = None
+) -> dict[str, Any]:
     """The record in full with its history, shaped like the API's ``RecordDetail``."""
     now = db.utcnow()
     grid_name = session.execute(select(db.Grid.name).where(db.Grid.id == rec.grid_id)).scalar()
@@ -168,13 +201,13 @@ def detail(session: Session, rec: db.Record, lang: str) -> dict[str, Any]:
     ).all()
     assignee = departments.get(session, rec.assignee_id)
     return {
-        **summary(rec, grid_name, officer_name, now, lang, assignee),
+        **summary(rec, grid_name, officer_name, now, lang, assignee, joined_for(session, rec)),
         "data": rec.data or {},
         "receipts": [r for r in rec.receipts or [] if isinstance(r, dict)],
         "feedback": rec.feedback,
         "public_reply": rec.public_reply,
         "handled_by": rec.handled_by,
-        "allowed_transitions": workflow.allowed(rec.status),
+        "allowed_transitions": allowed_moves(session, rec, staff),
         "revs": [_rev(rev, device_name) for rev, device_name in rows],
         "events": [_event(e, a) for e, a in events],
     }

@@ -83,6 +83,7 @@ class Genuine:
     officer: str  # masked; "" when unknown
     linked: list[Linked] = field(default_factory=list)
     department: str = ""  # which department handles it, once assigned; a person is not named
+    county: str = ""  # "由县级部门办理（…）" while the county holds it or once it closed it
 
 
 Verdict = Genuine | Pending | Forged | Incomplete
@@ -156,7 +157,19 @@ def _genuine(session: Session, number: str, receipt_row: db.Receipt, rec: db.Rec
         officer=model.mask_name(officer) if officer else "",
         linked=_linked_reports(session, rec) if rec.kind == "visit" else [],
         department=_department(session, rec),
+        county=_county(session, rec),
     )
+
+
+def _county(session: Session, rec: db.Record) -> str:
+    """What the page says when the county handles the item (issue 15): that it does, and
+    which county department once one is on it."""
+    if rec.status not in workflow.COUNTY_STATES and rec.closed_level != "county":
+        return ""
+    dept = session.get(db.Department, rec.county_department_id or "")
+    if dept is not None:
+        return t("county.resident.by_department", lang="zh_CN", department=dept.name)
+    return t("county.resident.by_county", lang="zh_CN")
 
 
 def _department(session: Session, rec: db.Record) -> str:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from gridterm.core import workflow
+from gridterm.core import tiers, workflow
 from gridterm.township import db
-from gridterm.township.services import bounds, inputs, records
+from gridterm.township.services import bounds, inputs, ladder, records, scope
 from gridterm.township.services.errors import BadCursor, InvalidInput
 
 
@@ -41,6 +41,13 @@ class RecordQuery:
     limit: int = 50
     offset: int = 0
     cursor: str | None = None
+    # The county ladder's (issue 15): tiers (several), who owns it now, under supervision,
+    # one township of a county's, a leader's own villages.
+    tier: list[str] | None = None
+    level: str | None = None
+    supervised: bool | None = None
+    township: str | None = None
+    mine: bool | None = None
 
 
 def overdue_clause(now: dt.datetime):
@@ -105,7 +112,7 @@ def _state_conditions(query: RecordQuery) -> list[Any]:
         conditions.append(db.Record.status.not_in(sorted(workflow.OPEN_STATES)))
     for column, value in (
         (db.Record.grid_id, query.grid),
-        (db.Record.village, query.village),
+        (scope.village_of(), query.village),
         (db.Record.category, query.category),
         (db.Record.urgency, query.urgency),
     ):
@@ -132,11 +139,69 @@ def _date_conditions(query: RecordQuery) -> list[Any]:
     return conditions
 
 
-def conditions(township_id: str, query: RecordQuery, now: dt.datetime) -> list[Any]:
-    """The WHERE clauses ``query`` asks for, within ``township_id``; InvalidInput when a
-    value cannot be used."""
-    out = [db.Record.township_id == township_id]
+def tier_codes(values: list[str] | None) -> list[str]:
+    """``tier=red,yellow`` and ``tier=red&tier=yellow`` alike; an unknown tier is refused."""
+    out: list[str] = []
+    for value in values or ():
+        for part in value.split(","):
+            name = part.strip()
+            if not name:
+                continue
+            if name not in tiers.TIERS:
+                raise InvalidInput("county.error.bad_tier", tier=name[:40])
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def level_clause(level: str):
+    """Records owned now by ``level`` (village, township or county: :func:`tiers.level`)."""
+    county = db.Record.status.in_(sorted(workflow.COUNTY_STATES))
+    if level == "county":
+        return county
+    if level not in tiers.LEVELS:
+        raise InvalidInput("county.error.bad_level", level=level[:40])
+    owned = [t for t in tiers.TIERS if tiers.level(None, t) == level]
+    return and_(~county, db.Record.tier.in_(owned))
+
+
+def supervised_clause():
+    """Under the county's supervision and not closed yet."""
+    active = select(db.Supervision.record_id).where(db.Supervision.record_id == db.Record.id)
+    return and_(active.exists(), db.Record.closed_at.is_(None))
+
+
+def _ladder_conditions(query: RecordQuery, staff: Any) -> list[Any]:
+    out: list[Any] = []
+    wanted = tier_codes(query.tier)
+    if wanted:
+        out.append(db.Record.tier.in_(wanted))
+    if query.level:
+        out.append(level_clause(query.level))
+    if query.supervised is True:
+        out.append(supervised_clause())
+    elif query.supervised is False:
+        out.append(~supervised_clause())
+    town = inputs.clean_text(query.township)
+    if town:
+        out.append(db.Record.township_id == town[:64])
+    if query.mine and staff is not None:
+        out.append(scope.leader_villages_clause(staff))
+    return out
+
+
+def conditions(
+    township_id: str, query: RecordQuery, now: dt.datetime, staff: Any = None
+) -> list[Any]:
+    """The WHERE clauses ``query`` asks for, within ``township_id`` (or within ``staff``'s
+    scope, when given); InvalidInput when a value cannot be used.  The query must join
+    ``grids`` (a record's village may be its grid's)."""
+    if staff is not None:
+        out = [scope.in_scope(staff)]
+    else:
+        out = [db.Record.township_id == township_id]
     out += _state_conditions(query)
+    out += _ladder_conditions(query, staff)
     out += _date_conditions(query)
     if query.overdue is True:
         out.append(overdue_clause(now))
@@ -149,18 +214,37 @@ def conditions(township_id: str, query: RecordQuery, now: dt.datetime) -> list[A
 
 
 def list_records(
-    session: Session, township_id: str, query: RecordQuery, lang: str
+    session: Session, township_id: str, query: RecordQuery, lang: str, staff: Any = None
 ) -> dict[str, Any]:
-    """One page of the township's records, newest change first, shaped like the API's
-    ``RecordPage``; raises InvalidInput or BadCursor for a query it cannot run."""
+    """One page of the township's records (or of ``staff``'s scope, when given), newest change
+    first, shaped like the API's ``RecordPage``; raises InvalidInput or BadCursor for a query
+    it cannot run."""
     now = db.utcnow()
-    where = conditions(township_id, query, now)
-    total = session.execute(select(func.count()).select_from(db.Record).where(*where)).scalar_one()
+    where = conditions(township_id, query, now, staff)
+    total = session.execute(
+        select(func.count())
+        .select_from(db.Record)
+        .outerjoin(db.Grid, db.Grid.id == db.Record.grid_id)
+        .where(*where)
+    ).scalar_one()
+    county_dept = aliased(db.Department)
     stmt = (
-        select(db.Record, db.Grid.name, db.Officer.name, db.Department)
+        select(
+            db.Record,
+            db.Grid.name,
+            db.Officer.name,
+            db.Department,
+            db.Township.name,
+            db.Grid.village,
+            db.Supervision,
+            county_dept,
+        )
         .outerjoin(db.Grid, db.Grid.id == db.Record.grid_id)
         .outerjoin(db.Officer, db.Officer.id == db.Record.officer_id)
         .outerjoin(db.Department, db.Department.id == db.Record.assignee_id)
+        .outerjoin(db.Township, db.Township.id == db.Record.township_id)
+        .outerjoin(db.Supervision, db.Supervision.record_id == db.Record.id)
+        .outerjoin(county_dept, county_dept.id == db.Record.county_department_id)
         .where(*where)
         .order_by(db.Record.updated_at.desc(), db.Record.id.desc())
         .limit(query.limit + 1)
@@ -180,10 +264,14 @@ def list_records(
     rows = session.execute(stmt).all()
     more = len(rows) > query.limit
     rows = rows[: query.limit]
+    items = []
+    for rec, grid, officer, assignee, town, grid_village, supervision, dept in rows:
+        joined = ladder.Joined(town, grid_village, supervision, dept)
+        items.append(records.summary(rec, grid, officer, now, lang, assignee, joined))
     return {
         "total": total,
         "limit": query.limit,
         "offset": offset,
         "next_cursor": encode_cursor(rows[-1][0]) if more and rows else None,
-        "items": [records.summary(r, g, o, now, lang, a) for r, g, o, a in rows],
+        "items": items,
     }

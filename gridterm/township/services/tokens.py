@@ -42,9 +42,21 @@ class DeviceIdentity:
 
 @dataclass(frozen=True)
 class StaffIdentity:
+    """Who a staff token names.  ``role``: ``township`` (a township's staff: ``township_id``),
+    ``county`` or ``leader`` (a county's staff or a county leader: ``county_id``, and
+    ``township_id`` is "" — which matches no township, so a query scoped by it finds
+    nothing); ``villages``: a leader's villages, as ``(township_id or "", village)``."""
+
     staff_id: str
     name: str
     township_id: str
+    role: str = "township"
+    county_id: str | None = None
+    villages: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_county(self) -> bool:
+        return self.role in ("county", "leader")
 
 
 def device_for_token(session: Session, token: str) -> DeviceIdentity:
@@ -81,4 +93,24 @@ def staff_for_token(session: Session, token: str) -> StaffIdentity:
         raise TokenRefused("token_invalid")
     if staff.revoked_at is not None:
         raise TokenRefused("staff_revoked")
-    return StaffIdentity(staff_id=staff.id, name=staff.name, township_id=staff.township_id)
+    role = staff.role or "township"
+    if role == "township":
+        return StaffIdentity(
+            staff_id=staff.id, name=staff.name, township_id=staff.township_id or ""
+        )
+    villages: tuple[tuple[str, str], ...] = ()
+    if role == "leader":
+        rows = session.execute(
+            select(db.LeaderVillage.township_id, db.LeaderVillage.village)
+            .where(db.LeaderVillage.staff_id == staff.id)
+            .order_by(db.LeaderVillage.pk)
+        ).all()
+        villages = tuple((t or "", v) for t, v in rows)
+    return StaffIdentity(
+        staff_id=staff.id,
+        name=staff.name,
+        township_id="",
+        role=role,
+        county_id=staff.county_id,
+        villages=villages,
+    )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import model, workflow
 from gridterm.township import db
-from gridterm.township.services import departments, records
+from gridterm.township.services import departments, escalation, ladder, scope
 from gridterm.township.services.errors import (
     Busy,
     InvalidInput,
@@ -44,6 +44,7 @@ class Change:
     feedback: str | None = None
     public_reply: str | None = None
     assignee: str | None = None  # an entry of the township's departments list (to "assigned")
+    department: str | None = None  # a county department (to "county_assigned")
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,13 @@ def _actor(staff: StaffIdentity) -> str:
     return f"staff:{staff.staff_id}:{staff.name}"[:200]
 
 
-def _check(rec: db.Record, change: Change) -> None:
+def _check(rec: db.Record, change: Change, staff: StaffIdentity | None = None) -> None:
     try:
         workflow.check(rec.status, change.to, change.reason)
     except workflow.TransitionError as exc:
         raise TransitionRefused(exc) from None
+    if staff is not None:
+        escalation.check_level(rec, staff)
 
 
 def extension_due(rec: db.Record) -> dt.datetime | None:
@@ -97,8 +100,10 @@ def _apply(
     staff: StaffIdentity,
     change: Change,
     assignee: db.Department | None = None,
+    county_department: db.Department | None = None,
 ) -> None:
     now = db.utcnow()
+    closer = ladder.closing_level(rec.status)
     event = db.RecordEvent(
         record_id=rec.id,
         at=now,
@@ -108,8 +113,11 @@ def _apply(
         reason=change.reason,
         feedback=change.feedback,
         public_reply=change.public_reply,
-        assignee_id=assignee.id if assignee else None,
+        assignee_id=(county_department or assignee).id if (county_department or assignee) else None,
     )
+    escalation.on_move(rec, change.to, now, county_department)
+    if change.to in workflow.CLOSED_STATES:
+        ladder.mark_closed(rec, now, closer)
     rec.status = change.to
     if change.to == "assigned":
         rec.assignee_id = assignee.id if assignee else None
@@ -128,10 +136,12 @@ def _apply(
 def transition(session: Session, staff: StaffIdentity, record_id: str, change: Change) -> db.Record:
     """Move one record; NotFound, TransitionRefused or Busy when it cannot be done."""
     with _write_guard(session):
-        rec = records.load(session, staff.township_id, record_id, lock=True)
-        _check(rec, change)
-        assignee = departments.assignee_for(session, staff.township_id, change.to, change.assignee)
-        _apply(session, rec, staff, change, assignee)
+        rec = scope.load(session, staff, record_id, lock=True)
+        _check(rec, change, staff)
+        escalation.check_escalation(session, rec, change.to)
+        assignee = departments.assignee_for(session, rec.township_id, change.to, change.assignee)
+        dept = escalation.department_for(session, rec, staff, change.to, change.department)
+        _apply(session, rec, staff, change, assignee, dept)
         session.commit()
     audit.info("staff %s moved record %s to %s", staff.staff_id, rec.id, change.to)
     return rec
@@ -148,7 +158,9 @@ def give_feedback(
     if feedback is None and public_reply is None:
         raise InvalidInput("staff.feedback_empty")
     with _write_guard(session):
-        rec = records.load(session, staff.township_id, record_id, lock=True)
+        rec = scope.load(session, staff, record_id, lock=True)
+        if staff.is_county:
+            escalation.check_level(rec, staff)
         if feedback is not None:
             rec.feedback = feedback
         if public_reply is not None:
@@ -173,7 +185,7 @@ def add_comment(session: Session, staff: StaffIdentity, record_id: str, text: st
     """A note between staff on the record's history."""
     # A comment is between staff: the device never sees it, so seq is left alone.
     with _write_guard(session):
-        rec = records.load(session, staff.township_id, record_id, lock=True)
+        rec = scope.load(session, staff, record_id, lock=True)
         session.add(
             db.RecordEvent(record_id=rec.id, at=db.utcnow(), actor=_actor(staff), comment=text)
         )
@@ -190,12 +202,13 @@ def bulk_transition(
     outcomes: list[BulkOutcome] = []
     # Whom to assign to is the request's, not a record's: refused, nothing moves.
     assignee = departments.assignee_for(session, staff.township_id, change.to, change.assignee)
+    dept = escalation.department_for(session, None, staff, change.to, change.department)
     with _write_guard(session):
         found = {
             r.id: r
             for r in session.execute(
                 select(db.Record)
-                .where(db.Record.id.in_(wanted), db.Record.township_id == staff.township_id)
+                .where(db.Record.id.in_(wanted), scope.in_scope(staff))
                 .order_by(db.Record.id)
                 .with_for_update()
             ).scalars()
@@ -206,11 +219,12 @@ def bulk_transition(
                 outcomes.append(BulkOutcome(rid, None, NotFound("staff.not_found", id=rid[:64])))
                 continue
             try:
-                _check(rec, change)
-            except TransitionRefused as exc:
+                _check(rec, change, staff)
+                escalation.check_escalation(session, rec, change.to)
+            except (TransitionRefused, ServiceError) as exc:
                 outcomes.append(BulkOutcome(rid, rec.status, exc))
                 continue
-            _apply(session, rec, staff, change, assignee)
+            _apply(session, rec, staff, change, assignee, dept)
             outcomes.append(BulkOutcome(rid, rec.status))
         session.commit()
     moved = sum(o.error is None for o in outcomes)
