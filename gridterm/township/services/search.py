@@ -167,8 +167,9 @@ def level_clause(level: str):
 
 def supervised_clause():
     """Under the county's supervision and not closed yet."""
-    active = select(db.Supervision.record_id).where(db.Supervision.record_id == db.Record.id)
-    return and_(active.exists(), db.Record.closed_at.is_(None))
+    # IN, not a correlated EXISTS: the list also joins supervisions (for the mark).
+    supervised = select(db.Supervision.record_id).scalar_subquery()
+    return and_(db.Record.id.in_(supervised), db.Record.closed_at.is_(None))
 
 
 def _ladder_conditions(query: RecordQuery, staff: Any) -> list[Any]:

@@ -76,12 +76,13 @@ def _actor(staff: StaffIdentity) -> str:
 
 
 def _check(rec: db.Record, change: Change, staff: StaffIdentity | None = None) -> None:
+    # The level first: "the county holds it" says more than "no such move from here".
+    if staff is not None:
+        escalation.check_level(rec, staff)
     try:
         workflow.check(rec.status, change.to, change.reason)
     except workflow.TransitionError as exc:
         raise TransitionRefused(exc) from None
-    if staff is not None:
-        escalation.check_level(rec, staff)
 
 
 def extension_due(rec: db.Record) -> dt.datetime | None:
