@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from gridterm.core import tiers as tier_rules
 from gridterm.core.i18n import t
 
 TIERS = ("red", "yellow", "green")
@@ -17,6 +18,15 @@ LEVELS = ("village", "township", "county")
 COUNTY_ROLES = ("county", "leader")
 # The colour on top of the word, where the terminal has colour.
 TIER_STYLES = {"red": "bold red", "yellow": "bold yellow", "green": "green"}
+
+
+def shown_tier(item: dict) -> str | None:
+    """The record's tier, for the kinds that are graded (reports and cases: households and
+    visits carry the default tier but were never graded, and show none)."""
+    tier = item.get("tier")
+    if tier in TIERS and tier_rules.is_tiered(str(item.get("kind") or "")):
+        return tier
+    return None
 
 
 def tier_short(tier: str | None) -> str:
@@ -59,9 +69,9 @@ def township_name(item: dict) -> str:
 
 
 def tier_fact(item: dict) -> str:
-    """``红色 · 重大纠纷（规则）`` / ``red · …(set by staff)`` for a record's facts."""
-    tier = item.get("tier")
-    if tier not in TIERS:
+    """``红色 · 重大纠纷 · 规则判定`` / ``red · … · set by staff`` for a record's facts."""
+    tier = shown_tier(item)
+    if tier is None:
         return ""
     parts = [tier_word(tier)]
     reason = item.get("tier_reason") or ""

@@ -200,13 +200,20 @@ def test_a_tier_is_a_word_or_a_letter_in_either_language():
     assert tiers.tier_short(None) == "" and tiers.tier_short("purple") == ""
     set_language("en")
     assert [tiers.tier_short(x) for x in tiers.TIERS] == ["R", "Y", "G"]
-    assert tiers.tier_fact(
-        {"tier": "red", "tier_reason": "major dispute", "tier_by": "rule"}
-    ) == ("red · major dispute · by rule")
+    fact = {"kind": "case", "tier": "red", "tier_reason": "major dispute", "tier_by": "rule"}
+    assert tiers.tier_fact(fact) == "red · major dispute · by rule"
+
+
+def test_households_and_visits_are_not_graded_and_show_no_tier():
+    for kind in ("household", "visit"):
+        assert tiers.shown_tier({"kind": kind, "tier": "green"}) is None
+        assert tiers.tier_fact({"kind": kind, "tier": "green", "tier_by": "rule"}) == ""
+    assert tiers.shown_tier({"kind": "report", "tier": "green"}) == "green"
 
 
 def test_county_facts_name_the_township_only_for_a_countys_staff():
     record = {
+        "kind": "report",
         "tier": "yellow",
         "tier_reason": "人工调整理由",
         "tier_by": "staff",

@@ -252,9 +252,10 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             f"{text.kind_short(record['kind'])} · {text.status_text(record.get('status'))}",
             style="bold",
         )
-        if record.get("tier") in tiers.TIERS:
+        tier = tiers.shown_tier(record)
+        if tier is not None:
             facts.append(" · ")
-            facts.append(tiers.tier_word(record["tier"]), style=tiers.TIER_STYLES[record["tier"]])
+            facts.append(tiers.tier_word(tier), style=tiers.TIER_STYLES[tier])
         if tiers.supervision_open(record):
             facts.append(" " + t("countyview.supervised_mark").strip(), style="bold")
         if record.get("overdue"):
