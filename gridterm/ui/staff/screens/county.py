@@ -99,6 +99,12 @@ class CountyScreen(ReportsWorkerFailures, Screen):
         if self.app.refresh_every:
             self.set_interval(self.app.refresh_every, self.background_refresh)
 
+    def on_screen_resume(self) -> None:
+        # Back from a record (escape pops it, no callback runs) or a list: what was done
+        # there (signed, supervised, a tier) shows here at once, not at the next timer.
+        if self.refreshed_at:
+            self.load_all()
+
     def on_resize(self) -> None:
         self.fill_items()
         self.fill_figures()
@@ -223,7 +229,7 @@ class CountyScreen(ReportsWorkerFailures, Screen):
             if village and village in mine:
                 village = f"{MINE}{village}"
             cells = [
-                tiers.tier_cell(item.get("tier")),
+                tiers.tier_cell(tiers.shown_tier(item)),
                 tiers.township_name(item),
                 village,
                 text.topic(item, short=self.width() < 100),
@@ -260,7 +266,7 @@ class CountyScreen(ReportsWorkerFailures, Screen):
         if record_id:
             from gridterm.ui.staff.screens.detail import DetailScreen
 
-            self.app.push_screen(DetailScreen(record_id), lambda _=None: self.load_all())
+            self.app.push_screen(DetailScreen(record_id))
 
     # -- the figures -------------------------------------------------------------------------
     def fill_figures(self) -> None:
