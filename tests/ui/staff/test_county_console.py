@@ -222,6 +222,35 @@ async def test_a_return_to_the_township_needs_a_reason(county):
     assert lamp["events"][-1]["reason"] == "属乡镇职责，请镇城建办办理"
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_township_staff_escalate_with_a_reason(county, size):
+    app = console(county, county.towns["B"].token)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, IncomingScreen) and app.screen.items)
+        await settle(pilot)
+        index = [i["id"] for i in app.screen.items].index(county.records["bridge"]["id"])
+        app.screen.query_one("#in-table").move_cursor(row=index)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.record)
+        detail = app.screen
+        dialog = await choose_move(pilot, "escalated")
+        # A township's moves: never the county's (sign for it, assign to a county department).
+        assert "signed" not in dialog.states and "county_assigned" not in dialog.states
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog  # the county must be told why: refused before sending
+        assert "上报县级" in str(dialog.query_one("#tr-error").render())
+        await type_text(pilot, "桥墩加固需县应急管理局立项")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: detail.record["status"] == "escalated")
+        facts = str(detail.query_one("#dt-facts").render())
+        assert "当前归属：县" in facts
+        assert_no_raw_keys(app)
+    bridge = county.record("bridge")  # the county's staff see it, with the reason
+    assert bridge["level"] == "county"
+    assert bridge["events"][-1]["reason"] == "桥墩加固需县应急管理局立项"
+
+
 async def test_supervision_heads_the_townships_list_with_a_mark(county):
     app = console(county)
     deadline = (local_now() + timedelta(days=7)).date().isoformat()
