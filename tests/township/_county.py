@@ -7,9 +7,11 @@ import secrets
 from dataclasses import dataclass, field
 
 import httpx
+import pytest
 
 from gridterm.township import db
 from gridterm.township.services import county as county_service
+from tests.helpers.service import start_service
 from tests.township._staff import Township, make_township
 
 API = "/api/v1/staff"
@@ -65,3 +67,11 @@ def move(client: httpx.Client, rid: str, to: str, **fields) -> httpx.Response:
 def ok(response: httpx.Response) -> dict:
     assert response.status_code == 200, response.text
     return response.json()
+
+
+@pytest.fixture
+def own_service(fresh_db_url):
+    """A service of the test's own (a fresh database on the current engine), for tests that
+    sweep with a clock of their own: the shared service's records stay out of it."""
+    with start_service(fresh_db_url, sweep_seconds=0) as service:
+        yield service

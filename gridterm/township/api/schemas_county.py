@@ -44,12 +44,15 @@ class Figures(BaseModel):
 
 
 class TownshipFigures(Figures):
+    # Counts other parts add (services/summary_extra.py: unanswered questions, issue 17).
+    model_config = ConfigDict(extra="allow")
+
     township: str
     township_id: str
 
 
 class VillageFigures(Figures):
-    # Counts other parts add per village (unanswered questions, issue 17) pass through.
+    # Counts other parts add (services/summary_extra.py: unanswered questions, issue 17).
     model_config = ConfigDict(extra="allow")
 
     village: str

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gridterm.core.i18n import t
+from gridterm.township.services import summary_extra
 from gridterm.township.services.export_columns import LANG, Column
 from gridterm.township.services.export_xlsx import Sheet
 from gridterm.township.services.summary import FIGURES
@@ -34,7 +35,10 @@ COLUMNS = [
 
 
 def sheet(summary: dict[str, Any]) -> Sheet:
-    """The sheet of ``summary`` (shaped like the API's ``SummaryOut``)."""
+    """The sheet of ``summary`` (shaped like the API's ``SummaryOut``), then a column for
+    each count other parts add (:mod:`~gridterm.township.services.summary_extra`)."""
     rows = [*summary.get("townships", ()), *summary.get("villages", ())]
     title = t("county.sheet.summary", lang=LANG, start=summary["from"], end=summary["to"])
-    return Sheet(title, COLUMNS, [[col.get(row) for col in COLUMNS] for row in rows])
+    extra = [FigureColumn(key, _get(key), "number") for key in summary_extra.column_keys()]
+    columns: list[Column] = [*COLUMNS, *extra]
+    return Sheet(title, columns, [[col.get(row) for col in columns] for row in rows])

@@ -303,7 +303,7 @@ def _store(
     ]
     if affected:
         review.after_push(session, device.device_id, affected, now)
-    tier_rules.after_push(session, [item.record for item in stored], set(homes), now)
+    tier_rules.after_push(session, [item.record for item in stored], now)
 
 
 def _compare_seen(session: Session, seen: list[Incoming], results: _Results) -> None:

@@ -23,13 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, case, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from gridterm.core import tiers, workflow
 from gridterm.core.model import CHINA_TIME
 from gridterm.township import db
-from gridterm.township.services import scope
+from gridterm.township.services import scope, summary_extra
 from gridterm.township.services.errors import InvalidInput
 from gridterm.township.services.tokens import StaffIdentity
 
@@ -171,7 +171,11 @@ _COLUMNS = (
     db.Record.due_at,
     db.Record.tier_due_at,
     db.Record.tier,
-    db.Record.data,
+    # Only a case's data says anything the figures count (its outcome, its follow-ups): a
+    # report's is not read at all.
+    type_coerce(case((db.Record.kind == "case", db.Record.data)), db.Record.data.type).label(
+        "data"
+    ),
 )
 
 
@@ -254,30 +258,48 @@ class Tallies:
             tally.add(name, n)
 
 
+def _cohort_counts(row: Any) -> dict[str, int]:
+    """What a record raised in the period adds."""
+    out = {"received": 1, "settled_in_village": int(settled_in_village(row))}
+    if row.closed_at is not None:
+        out["closed"] = 1
+        out["closed_on_time"] = int(on_time(row))
+    if row.kind == "case":
+        outcome = (row.data or {}).get("outcome") if isinstance(row.data, dict) else None
+        out["mediation_cases"] = 1
+        out["mediation_settled"] = int(outcome == "success")
+    return out
+
+
+def _current_counts(row: Any, supervised: set[str], now: dt.datetime) -> dict[str, int]:
+    """What a record not closed (or under supervision) adds, as it stands now."""
+    is_open = row.status in workflow.OPEN_STATES
+    return {
+        "overdue_now": int(is_open and overdue_at(row, now)),
+        "red_open": int(is_open and row.tier == "red"),
+        "supervised_open": int(row.id in supervised and row.closed_at is None),
+        "escalated_open": int(row.status in workflow.COUNTY_STATES),
+    }
+
+
 def _tally(session: Session, tallies: Tallies, ids: list[str], when: Period, now: dt.datetime):
-    cohort = _read(
-        session, ids, db.Record.created_at >= when.start, db.Record.created_at < when.end
-    )
-    for row in cohort:
-        tallies.add(row, "received")
-        if row.closed_at is not None:
-            tallies.add(row, "closed")
-            tallies.add(row, "closed_on_time", on_time(row))
-        tallies.add(row, "settled_in_village", settled_in_village(row))
-        if row.kind == "case":
-            tallies.add(row, "mediation_cases")
-            outcome = (row.data or {}).get("outcome") if isinstance(row.data, dict) else None
-            tallies.add(row, "mediation_settled", outcome == "success")
     supervised = _supervised(session, ids)
-    current = _read(
-        session, ids, or_(db.Record.closed_at.is_(None), db.Record.id.in_(sorted(supervised)))
-    )
-    for row in current:
-        is_open = row.status in workflow.OPEN_STATES
-        tallies.add(row, "overdue_now", is_open and overdue_at(row, now))
-        tallies.add(row, "red_open", is_open and row.tier == "red")
-        tallies.add(row, "supervised_open", row.id in supervised and row.closed_at is None)
-        tallies.add(row, "escalated_open", row.status in workflow.COUNTY_STATES)
+    # One read of the period's records and of those the "now" figures count (each row once:
+    # an open record of the period is both).
+    in_period = and_(db.Record.created_at >= when.start, db.Record.created_at < when.end)
+    current = or_(db.Record.closed_at.is_(None), db.Record.id.in_(sorted(supervised)))
+    for row in _read(session, ids, or_(in_period, current)):
+        targets = tallies.each(row)
+        if not targets:
+            continue
+        counts: dict[str, int] = {}
+        if when.start <= row.created_at < when.end:
+            counts.update(_cohort_counts(row))
+        if row.closed_at is None or row.id in supervised:
+            counts.update(_current_counts(row, supervised, now))
+        for tally in targets:
+            for name, n in counts.items():
+                tally.add(name, n)
     for row, done in _follow_ups(session, ids, when):
         tallies.add(row, "follow_ups_due")
         tallies.add(row, "follow_ups_done", done)
@@ -288,16 +310,6 @@ def _names(session: Session, ids: list[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(db.Township.id, db.Township.name).where(db.Township.id.in_(ids)))
     return dict(rows.all())
-
-
-def village_extras(
-    session: Session, township_ids: list[str], now: dt.datetime
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """Per-village counts other parts of the service add to each village's row, keyed by
-    (township id, village).  The place for issue 17's unanswered questions
-    (``services.questions.unanswered_by_village(session, township_ids, now)``), wired in
-    when that part is merged; nothing yet."""
-    return {}
 
 
 def summary(
@@ -315,24 +327,22 @@ def summary(
     tallies = Tallies(ids, staff.villages if staff.role == "leader" else ())
     _tally(session, tallies, ids, when, now)
     names = _names(session, ids)
-    extras = village_extras(session, ids, now)
-    villages = []
-    for (town, name), tally in tallies.villages.items():
-        row = {"village": name, "township_id": town or None, "township": names.get(town)}
-        row.update(tally.figures())
-        for (extra_town, extra_name), counts in extras.items():
-            if extra_name == name and (not town or extra_town == town):
-                for key, value in counts.items():
-                    row[key] = row.get(key, 0) + value
-        villages.append(row)
+    villages = [
+        {"village": name, "township_id": town or None, "township": names.get(town)}
+        | tally.figures()
+        for (town, name), tally in tallies.villages.items()
+    ]
     townships = [
         {"township": names.get(tid, ""), "township_id": tid, **tallies.towns[tid].figures()}
         for tid in ids
     ]
-    return {
+    out = {
         "from": when.first.isoformat(),
         "to": when.last.isoformat(),
         "generated_at": now,
         "townships": townships,
         "villages": villages,
     }
+    # Per-village counts other parts of the service add (issue 17's unanswered questions).
+    summary_extra.add_to(out, summary_extra.count(session, ids, now))
+    return out

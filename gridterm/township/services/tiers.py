@@ -184,11 +184,9 @@ def reassess(
     return changed
 
 
-def after_push(
-    session: Session, stored: list[dict[str, Any]], seen_before: set[str], now: dt.datetime
-) -> int:
-    """Inside the push's transaction: weigh the facts for the records just stored — new revs
-    of records the service had, and new records whose household raised a matter lately."""
+def after_push(session: Session, stored: list[dict[str, Any]], now: dt.datetime) -> int:
+    """Inside the push's transaction: weigh every rule, facts included (the household's
+    matters lately, the time limit), for the reports and cases just stored."""
     wanted = {
         r["id"]
         for r in stored
@@ -201,9 +199,7 @@ def after_push(
             select(db.Record).where(db.Record.id.in_(sorted(wanted))).with_for_update()
         ).scalars()
     )
-    counts = repeat_counts(session, recs)
-    due = [r for r in recs if r.id in seen_before or counts.get(r.id, 1) > 1]
-    changed = reassess(session, due, now, tell_device=False)
+    changed = reassess(session, recs, now, tell_device=False)
     session.flush()
     return changed
 
