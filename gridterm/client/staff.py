@@ -132,13 +132,17 @@ class StaffClient:
 
     def records(self, *, limit: int = 200, offset: int = 0, **filters: Any) -> dict:
         """A page ``{"total", "items", "next_cursor", …}``; filters as in the API (``kind``,
-        ``status``, ``grid``, ``overdue`` (bool), ``q`` …); ``None`` and ``""`` are left out."""
+        ``status``, ``grid``, ``overdue`` (bool), ``q``, ``tier``, ``level``, ``supervised``,
+        ``township`` …); ``None`` and ``""`` are left out; a list or tuple is several values
+        (the parameter repeated)."""
         params: dict[str, Any] = {"limit": limit, "offset": offset}
         for name, value in filters.items():
-            if value is None or value == "":
+            if value is None or value == "" or value == [] or value == ():
                 continue
             if isinstance(value, bool):
                 value = "true" if value else "false"
+            elif isinstance(value, (list, tuple)):
+                value = list(value)
             params[name] = value
         return self._request("GET", "/records", params=params)
 
@@ -158,13 +162,39 @@ class StaffClient:
         feedback: str | None = None,
         public_reply: str | None = None,
         assignee: str | None = None,
+        department: str | None = None,
     ) -> dict:
         """Move one record; ``assignee`` names a department or person of the township's list
-        (``departments()``) on a move to assigned."""
+        (``departments()``) on a move to assigned, ``department`` a county department on the
+        county's move to county_assigned."""
         fields = self._fields(
-            reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
+            reason=reason,
+            feedback=feedback,
+            public_reply=public_reply,
+            assignee=assignee,
+            department=department,
         )
         return self._request("POST", f"/records/{record_id}/transition", json={"to": to, **fields})
+
+    def set_tier(self, record_id: str, tier: str, reason: str) -> dict:
+        """Set a record's risk tier (red, yellow, green) by hand; the reason is required."""
+        body = {"tier": tier, "reason": reason}
+        return self._request("POST", f"/records/{record_id}/tier", json=body)
+
+    def supervise(self, record_id: str, deadline: str, note: str | None = None) -> dict:
+        """督办: the county puts an open record under supervision until ``deadline``
+        (``YYYY-MM-DD``)."""
+        body = {"deadline": deadline, **self._fields(note=note)}
+        return self._request("POST", f"/records/{record_id}/supervise", json=body)
+
+    def summary(self, start: str, end: str) -> dict:
+        """The county view's figures per township (and per village of a leader) from ``start``
+        to ``end`` (``YYYY-MM-DD``, both days in)."""
+        return self._request("GET", "/summary", params={"from": start, "to": end})
+
+    def weekly(self, weeks: int = 12) -> dict:
+        """Overdue items and settled-in-village % per township, week by week (1–52 weeks)."""
+        return self._request("GET", "/summary/weekly", params={"weeks": weeks})
 
     def departments(self) -> list[dict]:
         """``[{"id", "name", "kind"}]``: who the township's records can be assigned to."""
@@ -188,12 +218,17 @@ class StaffClient:
         feedback: str | None = None,
         public_reply: str | None = None,
         assignee: str | None = None,
+        department: str | None = None,
     ) -> list[dict]:
         """One result per id: ``{"id", "ok", "status", "code", "detail"}`` (at most 500 ids
         per request; longer lists go in several)."""
         results: list[dict] = []
         extra = self._fields(
-            reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
+            reason=reason,
+            feedback=feedback,
+            public_reply=public_reply,
+            assignee=assignee,
+            department=department,
         )
         for start in range(0, len(ids), 500):
             body = {"ids": ids[start : start + 500], "to": to, **extra}

@@ -5,7 +5,8 @@
 Runs ``gridterm demo``'s township (a temporary SQLite service on 127.0.0.1 with the demo data
 synced from a temporary device) and drives the real console with Pilot at 80×24 and 120×40:
 the incoming list (to handle: open reports and cases), the reports only, a report's detail,
-the move dialog, the export dialog.
+the move dialog, the export dialog; then the county console on a county built around the
+demo township (:mod:`gridterm.devtools.county_shots`).
 Needs the ``[township]`` extra (it runs the service).  ``python -m gridterm.devtools.screenshots`` runs
 it too, after the officer's screens.
 
@@ -99,17 +100,10 @@ async def _until(pilot, condition: Callable[[], object], timeout: float = 30.0) 
 EXPORT_FOLDER = Path("/home/staff")
 
 
-async def _shoot(url: str, token: str, out: Path, size: tuple[int, int]) -> list[Path]:
+def _saver(out: Path, size: tuple[int, int], written: list[Path]) -> Callable[[object, str], None]:
+    """``save(app, name)``: the app's screen as ``staff-NAME-WxH.svg`` in ``out``."""
     from textual.widgets import Input
 
-    from gridterm.client.staff import StaffClient
-    from gridterm.ui.staff.app import StaffApp
-    from gridterm.ui.staff.screens.detail import DetailScreen
-    from gridterm.ui.staff.screens.export import ExportDialog
-    from gridterm.ui.staff.screens.incoming import IncomingScreen
-    from gridterm.ui.staff.screens.transition import TransitionDialog
-
-    written: list[Path] = []
     suffix = f"{size[0]}x{size[1]}"
 
     def save(app, name: str) -> None:
@@ -119,13 +113,32 @@ async def _shoot(url: str, token: str, out: Path, size: tuple[int, int]) -> list
         path.write_text(app.export_screenshot(title=f"gridterm staff · {name}"), "utf-8")
         written.append(path)
 
+    return save
+
+
+def _console(url: str, token: str):
+    from gridterm.client.staff import StaffClient
+    from gridterm.ui.staff.app import StaffApp
+
     app = StaffApp(
         StaffClient(url, token),
         refresh_every=0,
         clock=lambda: CONSOLE_NOW,
         export_folder=EXPORT_FOLDER,  # not the folder the run started in: the same pictures anywhere
     )
-    app.animation_level = "none"  # the export dialog's waiting bar drawn still
+    app.animation_level = "none"  # waiting bars drawn still
+    return app
+
+
+async def _shoot(url: str, token: str, out: Path, size: tuple[int, int]) -> list[Path]:
+    from gridterm.ui.staff.screens.detail import DetailScreen
+    from gridterm.ui.staff.screens.export import ExportDialog
+    from gridterm.ui.staff.screens.incoming import IncomingScreen
+    from gridterm.ui.staff.screens.transition import TransitionDialog
+
+    written: list[Path] = []
+    save = _saver(out, size, written)
+    app = _console(url, token)
     async with app.run_test(size=size) as pilot:
         await _until(pilot, lambda: isinstance(app.screen, IncomingScreen) and app.screen.items)
         await app.workers.wait_for_complete()
@@ -181,6 +194,7 @@ def shoot_all(out: Path) -> list[Path]:
     """Every staff console screenshot into ``out``, the same on every run; the files written."""
     from gridterm.cli import demo
     from gridterm.core.store import Store
+    from gridterm.devtools import county_shots
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -190,6 +204,12 @@ def shoot_all(out: Path) -> list[Path]:
             built = demo.build(store, db_url, url)
             for size in SIZES:
                 written.extend(asyncio.run(_shoot(url, built.staff_token, out, size)))
+            # The county after the township's pictures (its escalation would show in them).
+            county = county_shots.build(db_url, url, built.staff_token, Path(tmp))
+            for size in SIZES:
+                make_app = functools.partial(_console, url)
+                save = _saver(out, size, written)
+                asyncio.run(county_shots.shoot(make_app, county, save, size))
     return written
 
 

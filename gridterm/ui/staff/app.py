@@ -1,11 +1,13 @@
 """The township staff console: ``gridterm staff URL``.
 
 Screens (``gridterm/ui/staff/screens/``): the token screen when there is no working token, the
-incoming list, a record's detail, and the dialogs (transition, comment, export).  Every
-network call runs in a thread worker with its own :class:`StaffClient`; a failure becomes a
-translated ``notify(..., severity="error")`` in the kit's shell
-(``gridterm.ui.kit.shell.ShellApp.worker_failed``), and a refused token brings the token
-screen back (:meth:`StaffApp.worker_failure_handled`).  See docs/staff_console.md.
+incoming list (a township's first screen), the county console (the first screen of county
+staff and county leaders), a record's detail, and the dialogs (transition, tier,
+supervision, comment, export).  Every network call runs in a thread worker with its own
+:class:`StaffClient`; a failure becomes a translated ``notify(..., severity="error")`` in
+the kit's shell (``gridterm.ui.kit.shell.ShellApp.worker_failed``), and a refused token
+brings the token screen back (:meth:`StaffApp.worker_failure_handled`).  See
+docs/staff_console.md.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from datetime import datetime
 from pathlib import Path
 
 from textual.binding import Binding
+from textual.screen import Screen
 
 from gridterm.client.staff import StaffAuthError, StaffClient, StaffError
 from gridterm.core.i18n import t
 from gridterm.ui.kit.palette import KeyCommands
 from gridterm.ui.kit.shell import ShellApp
 from gridterm.ui.kit.times import local_now
+from gridterm.ui.staff.tiers import is_county_role
 
 BASE_DEPTH = 2  # the default screen + the incoming list (or the token screen)
 REFRESH_EVERY = 30.0  # seconds between background refreshes of the incoming list
@@ -70,17 +74,27 @@ class StaffApp(ShellApp):
         """Who is signed in, and where (nothing before the service has said)."""
         if not self.me:
             return ""
-        return t(
-            "staff.header.who", name=self.me["staff"]["name"], town=self.me["township"]["name"]
-        )
+        # A county's staff and leaders belong to a county, not a township.
+        where = self.me.get("township") or self.me.get("county") or {}
+        return t("staff.header.who", name=self.me["staff"]["name"], town=where.get("name", ""))
+
+    def home_screen(self) -> Screen:
+        """The first screen: a county's console for county staff and leaders, else the
+        township's incoming list (also while the service has not said who the token is:
+        the list then opens the county's console itself if it turns out to be one)."""
+        if is_county_role(self.me):
+            from gridterm.ui.staff.screens.county import CountyScreen
+
+            return CountyScreen()
+        from gridterm.ui.staff.screens.incoming import IncomingScreen
+
+        return IncomingScreen()
 
     def on_mount(self) -> None:
         # The first real screen goes on top of the (empty) default one, so that signing in
         # or out swaps it with switch_screen and the stack is never empty.
         if self.client.token:
-            from gridterm.ui.staff.screens.incoming import IncomingScreen
-
-            self.push_screen(IncomingScreen())
+            self.push_screen(self.home_screen())
         else:
             from gridterm.ui.staff.screens.login import LoginScreen
 
@@ -91,9 +105,7 @@ class StaffApp(ShellApp):
         return self.client.clone()
 
     def signed_in(self, client: StaffClient, me: dict) -> None:
-        """The token screen found a token that works: keep it and show the incoming list."""
-        from gridterm.ui.staff.screens.incoming import IncomingScreen
-
+        """The token screen found a token that works: keep it and show the first screen."""
         self.client = client
         self.me = me
         if self.remember is not None:
@@ -101,7 +113,8 @@ class StaffApp(ShellApp):
                 self.remember(client.token)
             except OSError as exc:
                 self.notify(t("staff.login.not_saved", detail=str(exc)), severity="warning")
-        self.switch_screen(IncomingScreen())
+        self.refresh_status_line()
+        self.switch_screen(self.home_screen())
 
     def token_refused(self, error: StaffError) -> None:
         from gridterm.ui.staff.screens.login import LoginScreen

@@ -22,6 +22,7 @@ from gridterm.core.usecases.receipts import party_receipts
 from gridterm.ui.kit import tables
 from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.screens.base import GridScreen
+from gridterm.ui.officer.screens.feedback import tier_mark
 from gridterm.ui.officer.screens.visit_kit import (
     changed,
     now_iso,
@@ -109,9 +110,8 @@ class CaseListScreen(GridScreen):
             data = record["data"]
             major = t("wf.case.major_mark") if data.get("major") else ""
             registered = field_text(record.get("created_at"), zone)[:10]
-            rows.append(
-                (record["id"], [registered, major + case_title(data), case_state(record, today)])
-            )
+            state = tier_mark(record) + case_state(record, today)
+            rows.append((record["id"], [registered, major + case_title(data), state]))
         columns = [
             ("registered", t("wf.case.col.registered")),
             ("case", t("wf.case.col.case")),

@@ -7,12 +7,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from gridterm.core import tiers as tier_rules
 from gridterm.core.i18n import t
 from gridterm.core.record_text import kind_label, status_label, summary
 from gridterm.core.usecases.home import newest_feedback_time
 from gridterm.ui.kit.times import short_time
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.record_detail import open_record
+
+
+def tier_mark(record: dict) -> str:
+    """``红 `` before a report's or case's state: its risk tier as a word, not a colour alone
+    (readable on any terminal).  The township's tier once a pull brought one, else the tier
+    the same rules give the record's own data (docs/county.md "Risk tiers")."""
+    kind = record.get("kind") or ""
+    if not tier_rules.is_tiered(kind):
+        return ""
+    tier = record.get("tier")
+    if tier not in ("red", "yellow", "green"):
+        tier = tier_rules.assess(kind, record.get("data")).tier
+    return t(f"countyview.tier_short.{tier}") + " "
 
 
 class FeedbackScreen(GridScreen):
@@ -62,7 +76,7 @@ class FeedbackScreen(GridScreen):
         for record in found:
             mark = "● " if record.get("status_at", "") > self.seen_before else ""
             table.add_row(
-                mark + status_label(record),
+                mark + tier_mark(record) + status_label(record),
                 summary(record),
                 short_time(record.get("status_at"), now),
                 key=record["id"],

@@ -60,7 +60,18 @@ class AssignDialog(ModalScreen[str | None]):
 
 def ask_assignee(app, choice: dict, then) -> None:
     """A move to ``assigned`` names whom, picked from the township's list (when it keeps
-    one); ``then(choice)`` sends the move, with ``assignee`` when one was picked."""
+    one); ``then(choice)`` sends the move, with ``assignee`` when one was picked.  The
+    county's move to ``county_assigned`` must name one of the county's departments
+    (``department``)."""
+    if choice.get("to") == "county_assigned":
+        if not app.departments:
+            app.notify(t("countyview.department.none"), severity="warning", timeout=8)
+            return
+        app.push_screen(
+            AssignDialog(app.departments, title=t("countyview.department.title")),
+            lambda picked: picked and then({**choice, "department": picked}),
+        )
+        return
     if choice.get("to") != "assigned" or not app.departments:
         then(choice)
         return

@@ -1,7 +1,9 @@
 """One record: what it says now, what the township did, every rev and what changed in it.
 
-Keys: t moves it on in the workflow (only the moves the service allows), p writes feedback
-and a public reply without a move, c adds a comment between staff, r reloads.
+Keys: t moves it on in the workflow (only the moves the service allows: for a county's
+staff, sign for it, assign it to a county department, return it, done), p writes feedback
+and a public reply without a move, c adds a comment between staff, g sets its risk tier
+(with a reason), u supervises it (督办: county staff and leaders), r reloads.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import full_time
 from gridterm.ui.kit.workers import ReportsWorkerFailures
-from gridterm.ui.staff import text
+from gridterm.ui.staff import text, tiers
 from gridterm.ui.staff.case_file import case_file
 from gridterm.ui.staff.diff import diff, show
 from gridterm.ui.staff.record_words import Words, referenced_ids
@@ -168,6 +170,8 @@ class DetailScreen(ReportsWorkerFailures, Screen):
         Binding("t", "transition", "staff.key.transition", id="staff.detail.transition"),
         Binding("p", "reply", "staff.key.reply", id="staff.detail.reply"),
         Binding("c", "comment", "staff.key.comment", id="staff.detail.comment"),
+        Binding("g", "tier", "countyview.key.tier", id="staff.detail.tier"),
+        Binding("u", "supervise", "countyview.key.supervise", id="staff.detail.supervise"),
         Binding("r", "reload", "staff.key.refresh", id="staff.detail.refresh"),
     ]
 
@@ -248,6 +252,12 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             f"{text.kind_short(record['kind'])} · {text.status_text(record.get('status'))}",
             style="bold",
         )
+        tier = tiers.shown_tier(record)
+        if tier is not None:
+            facts.append(" · ")
+            facts.append(tiers.tier_word(tier), style=tiers.TIER_STYLES[tier])
+        if tiers.supervision_open(record):
+            facts.append(" " + t("countyview.supervised_mark").strip(), style="bold")
         if record.get("overdue"):
             facts.append(" " + t("staff.flag.overdue"), style="bold red")
         rows = [
@@ -270,6 +280,9 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             ("staff.fact.public_reply", record.get("public_reply") or ""),
             ("staff.fact.handled_by", record.get("handled_by") or ""),
             ("assign.fact", (record.get("assignee") or {}).get("name") or ""),
+            *tiers.county_facts(
+                record, tiers.is_county_role(self.app.me), lambda at: full_time(at, now)
+            ),
             (
                 "staff.fact.next",
                 t("staff.list_sep").join(
@@ -328,6 +341,30 @@ class DetailScreen(ReportsWorkerFailures, Screen):
     def send_move(self, choice: dict) -> None:
         self.send("transition", choice)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Supervision (督办) is the county's: a township's staff are not offered it.
+        if action == "supervise":
+            return tiers.is_county_role(self.app.me)
+        return True
+
+    def action_tier(self) -> None:
+        if self.record is None:
+            return
+        from gridterm.ui.staff.screens.county_dialogs import TierDialog
+
+        self.app.push_screen(
+            TierDialog(self.record.get("tier")), lambda choice: choice and self.send("tier", choice)
+        )
+
+    def action_supervise(self) -> None:
+        if self.record is None or not tiers.is_county_role(self.app.me):
+            return
+        from gridterm.ui.staff.screens.county_dialogs import SuperviseDialog
+
+        self.app.push_screen(
+            SuperviseDialog(), lambda choice: choice and self.send("supervise", choice)
+        )
+
     def action_reply(self) -> None:
         if self.record is None:
             return
@@ -359,6 +396,10 @@ class DetailScreen(ReportsWorkerFailures, Screen):
                 record = api.transition(self.record_id, **fields)
             elif what == "feedback":
                 record = api.feedback(self.record_id, **fields)
+            elif what == "tier":
+                record = api.set_tier(self.record_id, fields["tier"], fields["reason"])
+            elif what == "supervise":
+                record = api.supervise(self.record_id, fields["deadline"], fields.get("note"))
             else:
                 record = api.comment(self.record_id, fields["text"])
         self.app.call_from_thread(self._sent, what, record)
@@ -369,5 +410,9 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             self.notify(t("staff.transition.done", status=text.status_text(record.get("status"))))
         elif what == "feedback":
             self.notify(t("staff.reply.done"))
+        elif what == "tier":
+            self.notify(t("countyview.tier_dialog.done", tier=tiers.tier_word(record.get("tier"))))
+        elif what == "supervise":
+            self.notify(t("countyview.supervise.done"))
         else:
             self.notify(t("staff.comment.done"))

@@ -25,10 +25,11 @@ from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import short_time
 from gridterm.ui.kit.workers import ReportsWorkerFailures
-from gridterm.ui.staff import text
+from gridterm.ui.staff import text, tiers
 from gridterm.ui.staff.text import fit
 
 PAGE = 200
+PINNED = 100  # supervised items at the head of the list (a county supervises a few)
 TODO = "todo"  # the kind filter's default: open reports and cases
 TODO_KINDS = ("report", "case")
 KIND_CYCLE = (TODO, None, "report", "visit", "case", "household")
@@ -70,10 +71,16 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         Binding("escape", "leave_search", show=False, id="staff.list.leave_search"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, scope: dict | None = None, scope_name: str = "") -> None:
+        """``scope``: filters the list always keeps (the county console opens one township's
+        or one village's records: ``{"township": ID}``), named ``scope_name`` on the filter
+        line."""
         super().__init__()
+        self.scope = dict(scope or {})
+        self.scope_name = scope_name
         self.filters: dict[str, object] = dict(DEFAULT_FILTERS)
         self.items: list[dict] = []
+        self.pinned = 0  # how many of ``items`` head the list: under the county's 督办
         self.total = 0
         self.marked: set[str] = set()
         self.busy = False
@@ -99,7 +106,7 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
     def _widths(self) -> dict[str, int]:
         width = self.app.size.width
         place = 8 if width < 100 else 14
-        fixed = {"kind": 7, "received": 11, "place": place, "urgency": 7}
+        fixed = {"kind": 7, "tier": 4, "received": 11, "place": place, "urgency": 7}
         fixed.update({"status": 9, "overdue": 4})
         # Each column has one cell of padding each side; the scrollbar takes two.
         topic = max(10, width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 4)
@@ -110,6 +117,7 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         self.widths = self._widths()
         heads = {
             "kind": t("staff.col.kind"),
+            "tier": t("countyview.col.tier"),
             "received": t("staff.col.received"),
             "place": t("staff.col.place"),
             "topic": t("staff.col.topic"),
@@ -145,6 +153,8 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         ]
         if f != DEFAULT_FILTERS:  # (the search text shows in its own field below)
             parts.append(t("staff.filter.clear_hint"))
+        if self.scope_name:
+            parts.insert(0, self.scope_name)
         return " · ".join(parts)
 
     def show_filters(self) -> None:
@@ -175,7 +185,12 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         self.query_one("#in-search", Input).focus()
 
     def action_leave_search(self) -> None:
-        self.query_one("#in-table", DataTable).focus()
+        table = self.query_one("#in-table", DataTable)
+        if table.has_focus and self.app.screen is self:
+            # Not searching: escape goes back (to the county console this list came from).
+            self.app.action_back()
+            return
+        table.focus()
 
     @on(Input.Submitted, "#in-search")
     def _search(self, event: Input.Submitted) -> None:
@@ -195,12 +210,19 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         if not self.busy and self.app.screen is self:
             self.load(quiet=True)
 
+    def on_screen_resume(self) -> None:
+        # Back from a record (escape pops it: no callback runs): what was done there (a
+        # move, a tier, a supervision) shows in the list at once, not at the next timer.
+        if self.refreshed_at and not self.busy:
+            self.load(quiet=True)
+
     def action_more(self) -> None:
         if len(self.items) < self.total:
-            self.load(offset=len(self.items))
+            self.load(offset=len(self.items) - self.pinned)
 
     def api_filters(self) -> dict:
         filters = {k: v for k, v in self.filters.items() if v not in (None, "")}
+        filters.update(self.scope)
         if filters.get("kind") == TODO:
             filters["kind"] = ",".join(TODO_KINDS)
             filters["open"] = True
@@ -217,12 +239,20 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
                     grids = api.grids()
                     self.app.call_from_thread(self._signed_in, me, grids)
                     self.app.call_from_thread(self._departments, departments_of(api))
-                limit = PAGE if offset else max(PAGE, len(self.items))
-                page = api.records(limit=min(limit, 500), offset=offset, **self.api_filters())
+                filters = self.api_filters()
+                pinned = None
+                if offset == 0:
+                    # What the county supervises heads the list, whatever changed last; the
+                    # pages after it hold the rest (docs/county.md "Supervision").
+                    pinned = api.records(limit=PINNED, supervised=True, **filters)["items"]
+                limit = PAGE if offset else max(PAGE, len(self.items) - self.pinned)
+                page = api.records(
+                    limit=min(limit, 500), offset=offset, supervised=False, **filters
+                )
         finally:
             self.busy = False
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, page, offset)
+            self.app.call_from_thread(self._loaded, page, offset, pinned)
 
     def _departments(self, found: list[dict] | None) -> None:
         if found is not None:
@@ -232,13 +262,21 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         self.app.me = me
         self.app.grids = grids
         self.app.refresh_status_line()
+        first = len(self.app.screen_stack) <= self.app.BACK_FLOOR
+        if tiers.is_county_role(me) and self.app.screen is self and first:
+            # Started without knowing who the token is: a county's opens on its own console.
+            self.app.switch_screen(self.app.home_screen())
 
-    def _loaded(self, page: dict, offset: int) -> None:
+    def _loaded(self, page: dict, offset: int, pinned: list[dict] | None) -> None:
         if not self.is_attached:
             return  # the screen was closed while the page was on its way
         items = page["items"]
-        self.items = self.items[:offset] + items if offset else items
-        self.total = page["total"]
+        if pinned is not None:
+            self.pinned = len(pinned)
+            self.items = pinned + items
+        else:
+            self.items = self.items[: self.pinned + offset] + items
+        self.total = page["total"] + self.pinned
         self.refreshed_at = short_time(self.app.now(), self.app.now())
         self.fill_table()
         self.show_status()
@@ -252,9 +290,10 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         for item in self.items:
             table.add_row(
                 self.kind_cell(item),
+                tiers.tier_cell(tiers.shown_tier(item)),
                 short_time(item.get("received_at"), now),
                 fit(text.place(item), w["place"]),
-                fit(text.topic(item, short=w["topic"] < 30), w["topic"]),
+                fit(self.topic_text(item, w["topic"] < 30), w["topic"]),
                 fit(text.urgency_text(item.get("urgency")), w["urgency"]),
                 fit(text.status_text(item.get("status")), w["status"]),
                 t("staff.flag.overdue") if item.get("overdue") else "",
@@ -265,6 +304,14 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
                 if item["id"] == current:
                     table.move_cursor(row=index, animate=False)
                     break
+
+    @staticmethod
+    def topic_text(item: dict, short: bool) -> str:
+        """What it is about, after 督办 while the county supervises it (it heads the list)."""
+        topic = text.topic(item, short=short)
+        if tiers.supervision_open(item):
+            return t("countyview.supervised_mark") + topic
+        return topic
 
     def kind_cell(self, item: dict) -> str:
         mark = MARK if item.get("id") in self.marked else " "
@@ -336,12 +383,15 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
             self.notify(t("staff.bulk.nothing"), severity="warning")
             return
         allowed: list[str] = []
+        # Only the moves this level makes: a township's staff never the county's, and back.
+        level = "county" if tiers.is_county_role(self.app.me) else "township"
         for record_id in ids:
             item = self.item(record_id)
             status = (item or {}).get("status") or workflow.INITIAL
-            for to in workflow.STATES:
-                if to in workflow.TRANSITIONS.get(status, ()) and to not in allowed:
+            for to in workflow.allowed(status, level):
+                if to not in allowed:
                     allowed.append(to)
+        allowed.sort(key=workflow.STATES.index)
         if not allowed:
             self.notify(t("staff.transition.none"), severity="warning")
             return
