@@ -572,7 +572,7 @@ CONTRACT_CODES = {
     "tag": "living_alone_elder left_behind_child disabled dibao tekun poverty_watch migrant "
     "tenant working_away",
     "status": "reported accepted returned assigned in_hand extended done checked_back "
-    "closed_on_spot",
+    "closed_on_spot escalated signed county_assigned returned_to_township",
 }
 
 

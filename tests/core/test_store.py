@@ -427,6 +427,20 @@ def test_apply_updates_sets_service_fields_without_a_new_rev(store):
     assert store.get(rec["id"])["status"] == "accepted"
 
 
+def test_a_tier_and_level_from_the_township_are_kept_and_never_pushed(store):
+    """Issue 15: a tier staff set by hand, and the county owning a record, reach the officer
+    through the pull; the device keeps them beside the status and never sends them back."""
+    rec = store.create("report", REPORT)
+    store.apply_updates(
+        [{"id": rec["id"], "status": "escalated", "tier": "red", "level": "county", "seq": 9}]
+    )
+    got = store.get(rec["id"])
+    assert (got["tier"], got["level"]) == ("red", "county")
+    assert store.wire(got) == store.wire(rec)
+    again = store.update(rec["id"], data=report(place="桥头"))
+    assert b'"tier"' not in store.wire(again) and b'"level"' not in store.wire(again)
+
+
 def test_apply_updates_reaches_archived_records_and_reopens_returned_ones(data_dir):
     with Store.open(data_dir) as s:
         done = _closed_report(s)

@@ -22,7 +22,16 @@ from gridterm.core.model.validate import data_problems
 
 KINDS = ("household", "visit", "case", "report")
 DEVICE_ONLY = ("synced_rev", "sync_error", "sync_state", "_wire")
-SERVICE_OWNED = ("status", "feedback", "public_reply", "handled_by", "seq", "status_at")
+SERVICE_OWNED = (
+    "status",
+    "feedback",
+    "public_reply",
+    "handled_by",
+    "seq",
+    "status_at",
+    "tier",  # the risk tier the township or the county holds (issue 15)
+    "level",  # who owns it now: village, township or county
+)
 ENVELOPE = ("id", "kind", "rev", "grid", "officer", "device", "created_at", "updated_at", "data")
 
 _RECORD_KEYS = (
