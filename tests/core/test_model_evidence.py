@@ -198,3 +198,16 @@ def test_messages_name_the_photo_and_the_field_in_both_languages():
     assert model.validate_field("report", "location.lat", 95, lang="en") == (
         "Location › Latitude must be at most 90."
     )
+
+
+def test_a_photo_place_follows_the_same_rules():
+    bad = photo(location={"source": "gps", "lat": 30})
+    assert problems("report", report(attachments=[bad])) == {
+        "data.attachments[0].location.lon": "model.location_half"
+    }
+
+
+def test_a_place_is_a_plain_object_so_every_walk_of_the_specs_reaches_its_time():
+    # The service's bounds and the label test walk ``object`` specs only.
+    assert model.LOCATION.type == "object"
+    assert model.ATTACHMENT.fields["location"] is model.LOCATION

@@ -173,23 +173,6 @@ def _check_where(spec: Spec, value: Any, path: str, out: Collector, today: date)
     return value
 
 
-def _check_location(spec: Spec, value: Any, path: str, out: Collector, today: date) -> Any:
-    """A place: read from the GPS (latitude and longitude), or typed (a place's name)."""
-    if not isinstance(value, dict):
-        out.add(path, "model.not_object")
-        return value
-    assert spec.fields is not None, "a location spec names its fields"
-    result = check_fields(spec.fields, value, path, out, today)
-    has_lat, has_lon = result.get("lat") is not None, result.get("lon") is not None
-    if has_lat != has_lon:
-        out.add(f"{path}.{'lon' if has_lat else 'lat'}", "model.location_half")
-    elif result.get("source") == "gps" and not has_lat:
-        out.add(f"{path}.lat", "model.location_gps_needs_point")
-    elif result.get("source") == "typed" and is_empty(result.get("place")) and not has_lat:
-        out.add(f"{path}.place", "model.required")
-    return result
-
-
 def _check_date(spec: Spec, value: Any, path: str, out: Collector, today: date) -> Any:
     try:
         parse_date(value)
@@ -307,7 +290,6 @@ _CHECKERS: dict[str, Checker] = {
     "float": _check_float,
     "sha256": _check_sha256,
     "where": _check_where,
-    "location": _check_location,
     "date": _check_date,
     "moment": _check_moment,
     "datetime": _check_moment,

@@ -27,10 +27,10 @@ class Spec:
     """What one field may hold.
 
     type: text | long | name | code | bool | int | float | date | moment | datetime |
-          id_number | phone | list | object | answers | sha256 | where | location | any
+          id_number | phone | list | object | answers | sha256 | where | any
     ``moment`` is a date or a timestamp with offset; ``datetime`` requires the timestamp;
     ``answer`` is one checklist answer; ``sha256`` 64 lowercase hex digits; ``where`` the
-    part of a record a photo belongs to; ``location`` a place (an object with its rules).
+    part of a record a photo belongs to.
     """
 
     type: str
@@ -98,16 +98,17 @@ ATTACHMENTS_MAX = 20  # photos on one record
 ATTACHMENT_BYTES_MAX = 10 * 1024 * 1024  # one photo, as sent (after shrinking, if any)
 LOCATION_SOURCES = ("gps", "typed")
 
-LOCATION = Spec(
-    "location",
-    fields={
+# Its rules between fields (a point needs both numbers; GPS needs the point; typed needs the
+# place's name) are ``validate.evidence_cross_check``'s.
+LOCATION = _obj(
+    {
         "lat": Spec("float", min=-90, high=90),
         "lon": Spec("float", min=-180, high=180),
         "accuracy_m": Spec("float", min=0, high=1_000_000),
         "source": Spec("code", True, choices=LOCATION_SOURCES),
         "place": _text(LINE_MAX),
         "at": Spec("datetime"),
-    },
+    }
 )
 
 ATTACHMENT = _obj(
@@ -261,7 +262,7 @@ def spec_at(kind: str, path: str) -> Spec:
             spec = Spec("answer")
             continue
         m = PATH_STEP.match(part)
-        fields = spec.fields if spec.type in ("object", "location") else None
+        fields = spec.fields if spec.type == "object" else None
         if m is None or fields is None or m.group("name") not in fields:
             raise KeyError(path)
         spec = fields[m.group("name")]
