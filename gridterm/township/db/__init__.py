@@ -22,10 +22,11 @@ Concurrency rules the rest of the service relies on:
 
 from __future__ import annotations
 
+# Tables added by later parts of the service live in modules of their own (attachments,
+# departments), imported here so that Base.metadata (Alembic's and the tests' view of the
+# schema) holds every table.
+from gridterm.township.db.attachments import AttachmentContent, AttachmentRef
 from gridterm.township.db.base import ID, NAMING, Base, UTCDateTime, utcnow
-
-# Tables added by later parts of the service live in modules of their own, imported here so
-# that Base.metadata (Alembic's and the tests' view of the schema) holds every table.
 from gridterm.township.db.departments import Department
 from gridterm.township.db.engine import (
     begin_write,
@@ -90,6 +91,8 @@ __all__ = [
     "write_session",
     "write_session_factory",
     "write_slots",
+    "AttachmentContent",
+    "AttachmentRef",
     "Counter",
     "Department",
     "Device",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import workflow
 from gridterm.township import db
-from gridterm.township.services import departments
+from gridterm.township.services import attachments, departments
 from gridterm.township.services.errors import NotFound
 from gridterm.township.services.inputs import CONTROL
 from gridterm.township.services.labels import vocab_label
@@ -177,4 +177,5 @@ def detail(session: Session, rec: db.Record, lang: str) -> dict[str, Any]:
         "allowed_transitions": workflow.allowed(rec.status),
         "revs": [_rev(rev, device_name) for rev, device_name in rows],
         "events": [_event(e, a) for e, a in events],
+        "attachments": attachments.for_record(session, rec.data),
     }
