@@ -32,7 +32,13 @@ from gridterm.core.attachments.attach import (
     without,
 )
 from gridterm.core.attachments.content import Contents, Pending, sha256_of
-from gridterm.core.attachments.prepare import PhotoRefused, Prepared, megabytes, method, prepare
+from gridterm.core.attachments.prepare import (
+    PhotoRefused,
+    Prepared,
+    megabytes,
+    method,
+    prepare_photo,
+)
 from gridterm.core.attachments.queue import PhotoProblem, PhotoQueue, photo_queue
 from gridterm.core.attachments.settings import PhotoSettings, photo_settings, save_photo_settings
 
@@ -55,7 +61,7 @@ __all__ = [
     "photo_queue",
     "photo_settings",
     "photos_of",
-    "prepare",
+    "prepare_photo",
     "removable",
     "save_photo_settings",
     "sha256_of",

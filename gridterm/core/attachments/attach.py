@@ -18,7 +18,7 @@ from typing import Any
 
 from gridterm.core import model
 from gridterm.core.attachments.content import Contents
-from gridterm.core.attachments.prepare import PhotoRefused, Prepared, prepare, read_file
+from gridterm.core.attachments.prepare import PhotoRefused, Prepared, prepare_photo, read_file
 from gridterm.core.attachments.settings import photo_settings
 from gridterm.core.store.errors import RecordNotFound
 
@@ -65,7 +65,7 @@ def add_photo(
 
     ``taken_now``: the camera just took it (its time is now when the file does not say).
     """
-    prepared = prepare(data, name, allow_location=allow_location, zone=zone)
+    prepared = prepare_photo(data, name, allow_location=allow_location, zone=zone)
     if taken_now and prepared.taken_at is None:
         prepared.taken_at = now
     sha = contents.add(

@@ -37,8 +37,8 @@ def facts(tiff: bytes | None, zone: tzinfo) -> PhotoFacts:
     try:
         reader = _Tiff(tiff)
         ifd0 = reader.ifd(reader.first)
-        exif = reader.ifd(ifd0.get(EXIF_IFD, (0, 0, 0))[2]) if EXIF_IFD in ifd0 else {}
-        gps = reader.ifd(ifd0.get(GPS_IFD, (0, 0, 0))[2]) if GPS_IFD in ifd0 else {}
+        exif = reader.ifd(reader.number(ifd0.get(EXIF_IFD)) or 0)
+        gps = reader.ifd(reader.number(ifd0.get(GPS_IFD)) or 0)
         orientation = reader.number(ifd0.get(ORIENTATION))
         if isinstance(orientation, int) and 1 <= orientation <= 8:
             found.orientation = orientation

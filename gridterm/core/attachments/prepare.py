@@ -84,7 +84,7 @@ def read_file(path: str | Path) -> bytes:
         ) from None
 
 
-def prepare(
+def prepare_photo(
     data: bytes,
     name: str,
     *,
