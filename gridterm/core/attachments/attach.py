@@ -111,10 +111,17 @@ def with_photos(
 
 
 def attach_files(
-    store: Any, record_id: str, paths: Sequence[str | Path], *, now: str, zone: tzinfo
+    store: Any,
+    record_id: str,
+    paths: Sequence[str | Path],
+    *,
+    now: str,
+    zone: tzinfo,
+    where: Mapping[str, Any] | None = None,
 ) -> list[Attached]:
-    """Attach the files at ``paths`` to a saved record (one new rev); raises PhotoRefused
-    (nothing is saved when one of them cannot be attached) or RecordNotFound."""
+    """Attach the files at ``paths`` to a saved record (one new rev), to the part ``where``
+    says (None: the record itself); raises PhotoRefused (nothing is saved when one of them
+    cannot be attached), RecordNotFound, or the model's ValidationError (no such part)."""
     record = store.get(record_id)
     if record is None:
         raise RecordNotFound(id=record_id)
@@ -133,6 +140,7 @@ def attach_files(
             allow_location=settings.allow_location,
             zone=zone,
             now=now,
+            where=where,
             record=record_id,
         )
         for path in paths
