@@ -3,8 +3,8 @@
 The table is drawn with rich (which measures CJK cells, so Chinese columns line up); the
 command never imports Textual.  ``--json`` prints an export: ``{"count", "records": [...]}``,
 each item with ``id``, ``rev``, ``state``, ``reason`` and the full ``record`` exactly as it
-will be sent — ``gridterm enroll --exported FILE`` accepts it — and ``photos``: how many
-photos wait to be sent, the bytes left, and those needing attention (issue 16).
+will be sent — ``gridterm enroll --exported FILE`` accepts it — and, when there are any,
+``photos``: how many photos wait to be sent, the bytes left, those needing attention.
 """
 
 from __future__ import annotations
@@ -187,7 +187,9 @@ def run(args: argparse.Namespace) -> int:
         photos = photo_summary(store)
     try:
         if args.json:
-            doc = {"count": len(records), "records": rows(records), "photos": photos}
+            doc = {"count": len(records), "records": rows(records)}
+            if photos["waiting"] or photos["attention"]:
+                doc["photos"] = photos
             json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
         else:
