@@ -28,7 +28,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridterm.township import db
-from gridterm.township.services import bulk_sql
+from gridterm.township.services import bulk_sql, photo_retention
 from gridterm.township.services.content_store import ContentStore, content_key
 from gridterm.township.services.errors import AttachmentRefused, NotFound
 from gridterm.township.services.image_types import TYPES
@@ -118,12 +118,18 @@ def for_record(session: Session, data: Any) -> list[dict[str, Any]]:
                 select(db.AttachmentContent.sha256).where(db.AttachmentContent.sha256.in_(shas))
             ).scalars()
         )
+    gone = photo_retention.removals(session, shas)
     out = []
     for item in items[:MAX_PER_RECORD]:
         sha = item.get("sha256")
         if not isinstance(sha, str) or not _SHA.fullmatch(sha):
             continue
-        out.append({**item, "available": sha in held, "url": staff_path(sha)})
+        removed = None
+        if sha in gone:
+            at = gone[sha].removed_at
+            removed = {"at": at.replace(tzinfo=dt.timezone.utc).isoformat(), "why": gone[sha].why}
+        entry = {**item, "available": sha in held, "url": staff_path(sha), "removed": removed}
+        out.append(entry)
     return out
 
 
@@ -192,6 +198,8 @@ def receive_chunk(
 
 
 def _sizes(session: Session, shas: list[str]) -> dict[str, int]:
+    """The size of each of ``shas`` the service holds — or removed on purpose (retention,
+    erasure): to a device that is the same answer, complete, so it never sends it again."""
     if not shas:
         return {}
     rows = session.execute(
@@ -199,7 +207,10 @@ def _sizes(session: Session, shas: list[str]) -> dict[str, int]:
             db.AttachmentContent.sha256.in_(shas)
         )
     ).all()
-    return {sha: size for sha, size in rows}
+    sizes = {sha: size for sha, size in rows}
+    for sha, gone in photo_retention.removals(session, shas).items():
+        sizes.setdefault(sha, gone.size)
+    return sizes
 
 
 def _unnamed(device_id: str | None = None):

@@ -110,7 +110,11 @@ def caption(index: int, item: dict, now: Any = None) -> Text:
         where_text(item.get("where")),
     ]
     line = Text(f"{index + 1}. " + " · ".join(p for p in parts if p))
-    if not item.get("available"):
+    removed = item.get("removed")
+    if isinstance(removed, dict) and removed.get("why") in ("retention", "erasure"):
+        when = full_time(removed.get("at"), now) if removed.get("at") else ""
+        line.append("  " + t(f"evidence_service.console.removed_{removed['why']}", date=when))
+    elif not item.get("available"):
         line.append("  " + t("evidence_service.console.not_arrived"), style="yellow")
     return line
 

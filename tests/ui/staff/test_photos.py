@@ -184,3 +184,18 @@ async def test_without_textual_image_the_photos_are_listed_and_opened_outside(
         notes = [str(n.render()) for n in screen.query(".photo-note")]
         assert notes and "gridterm[staff-photos]" in notes[0]
         assert "1. 电线.jpg" in screen_text(app)
+
+
+def test_a_removed_photo_says_why_and_when_instead_of_not_arrived():
+    import datetime as dt
+
+    set_language("zh_CN")
+    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    item = {"sha256": "a" * 64, "name": "门口.jpg", "size": 1000, "available": False}
+    kept = {**item, "removed": {"at": "2026-11-30T02:00:00+00:00", "why": "retention"}}
+    erased = {**item, "removed": {"at": "2026-11-30T02:00:00+00:00", "why": "erasure"}}
+    assert "尚未收到" in str(photos.caption(0, item, now))
+    assert "保存期已满" in str(photos.caption(0, kept, now))
+    assert "2026-11-30 10:00" in str(photos.caption(0, kept, now))  # in the console's zone
+    assert "已按请求删除" in str(photos.caption(0, erased, now))
+    assert "尚未收到" not in str(photos.caption(0, erased, now))
