@@ -5,7 +5,10 @@ is told the service has it (it stops sending it; nothing is stored again)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 
 import pytest
 
@@ -150,6 +153,15 @@ def test_erase_on_request_removes_one_photo_whatever_the_state(service, admin):
 
     code, out, _ = admin("erase", sha(p), "--reason", "again")
     assert code == 0 and "already removed" in out[0]
+
+    # Exports say the photo was removed, and give no link to it.
+    r = tw.staff.get("/api/v1/staff/export", params={"format": "csv"})
+    row = next(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert row["照片"] == "照片0.jpg（已删除）、照片1.jpg"
+    assert row["照片链接"].split("\n") == [f"{service.url}/api/v1/staff/attachments/{sha(other)}"]
+    r = tw.staff.get("/api/v1/staff/export", params={"format": "jsonl"})
+    items = json.loads(r.text.splitlines()[0])["attachments"]
+    assert [(i["removed"], bool(i["url"])) for i in items] == [(True, False), (False, True)]
 
 
 def test_erase_before_the_photo_arrived_keeps_it_from_ever_being_stored(service, admin):

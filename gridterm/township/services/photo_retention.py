@@ -106,6 +106,18 @@ def removals(session: Session, shas: list[str]) -> dict[str, db.AttachmentRemova
     return {row.sha256: row for row in rows}
 
 
+def removed_in_township(session: Session, township_id: str) -> frozenset[str]:
+    """Every photo the township's records name that was removed (for an export's rows)."""
+    rows = session.execute(
+        select(db.AttachmentRemoval.sha256)
+        .join(db.AttachmentRef, db.AttachmentRef.sha256 == db.AttachmentRemoval.sha256)
+        .join(db.Record, db.Record.id == db.AttachmentRef.record_id)
+        .where(db.Record.township_id == township_id)
+        .distinct()
+    ).scalars()
+    return frozenset(rows)
+
+
 def _remove(session: Session, sizes: dict[str, int], why: str, note: str, dry_run: bool) -> Removed:
     shas = sorted(sizes)
     out = Removed(shas=shas, size=sum(sizes.values()))
