@@ -22,7 +22,9 @@ def with_links(
     ``removed`` for a photo the township removed (retention, erasure), which has no link."""
     base = base_url.rstrip("/")
     for row in rows:
-        data = row.get("data") if isinstance(row.get("data"), dict) else {}
+        data = row.get("data")
+        if not isinstance(data, dict):
+            data = {}
         names = _names(data)
         row[LINKS_KEY] = [
             {
