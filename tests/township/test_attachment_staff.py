@@ -196,3 +196,29 @@ def test_partial_uploads_untouched_for_the_grace_period_are_removed(live_service
     upload(tw.device, photo(100, 100))
     assert not stale_path.exists()
     assert status(tw.device, sha(fresh))[sha(fresh)]["state"] == "partial"
+
+
+def test_a_record_naming_more_photos_than_the_cap_is_rejected_on_push_that_record_only(
+    live_service,
+):
+    """The per-record cap (the model's 20) holds on the service: the push answers that record
+    rejected, naming the field, and stores the others; nothing of it is kept."""
+    tw = make_township(live_service)
+    many = [described(bytes([n]) * 10, f"{n}.jpg") for n in range(21)]
+    # Made by a device that skipped the model's check (an old or modified client).
+    too_many, bad_place = report(tw.device), report(tw.device)
+    too_many["data"]["attachments"] = many
+    bad_place["data"]["location"] = {"lat": 91.0, "lon": 0.0, "source": "gps", "place": ""}
+    fine = report(tw.device, attachments=many[:20])
+    response = tw.device.push([too_many, bad_place, fine])
+    assert response.status_code == 200, response.text
+    results = {r["id"]: r for r in response.json()["results"]}
+    assert results[too_many["id"]]["result"] == "rejected"
+    assert "at most 20" in results[too_many["id"]]["error"]
+    assert results[bad_place["id"]]["result"] == "rejected"
+    assert "Latitude must be at most 90" in results[bad_place["id"]]["error"]
+    assert results[fine["id"]]["result"] == "stored"
+    assert tw.staff.get(f"/api/v1/staff/records/{too_many['id']}").status_code == 404
+    with live_service.sessions() as s:
+        named = s.query(db.AttachmentRef).filter_by(record_id=too_many["id"]).count()
+    assert named == 0
