@@ -182,3 +182,24 @@ def test_erase_and_purge_refuse_what_they_cannot_do_in_one_line(service, admin):
     assert code != 0 and "Traceback" not in err
     code, _, err = admin("purge", "--closed-days", "-1")
     assert code != 0 and "0 or more" in err
+
+
+def test_an_erasure_racing_the_last_chunk_wins(service, admin):
+    """Erased after the upload's last chunk was checked and stored, before its row was
+    written: the row is never written and the bytes go."""
+    from gridterm.township.services import attachments
+    from gridterm.township.services.uploads import Finished
+
+    tw = make_township(service)
+    p = photo(200, 200)
+    with_photos(tw, p)
+    assert admin("erase", sha(p), "--reason", "on request")[0] == 0
+    store = store_of(service)
+    store.put_bytes(content_key(sha(p)), p)  # what the upload had just stored
+    done = Finished(sha256=sha(p), size=len(p), type="image/jpeg")
+    dropped = attachments.record_content(
+        service.sessions, [done], tw.device.id, dt.timedelta(days=7)
+    )
+    assert content_key(sha(p)) in dropped
+    with service.sessions() as s:
+        assert s.get(db.AttachmentContent, sha(p)) is None

@@ -242,6 +242,10 @@ def record_content(
     period.  Returns the keys of the dropped content, for the caller to delete from the
     store after the commit."""
     with db.write_session(sessions) as session:
+        # Removed while its last chunk was being checked (an erasure racing the upload): the
+        # removal wins, and the bytes just stored go again.
+        gone = photo_retention.removals(session, [f.sha256 for f in finished])
+        finished = [f for f in finished if f.sha256 not in gone]
         if finished:
             rows = [
                 {
@@ -257,7 +261,7 @@ def record_content(
                 index_elements=["sha256"]
             )
             session.execute(stmt, rows)
-        return sweep_unnamed(session, grace)
+        return [content_key(sha) for sha in gone] + sweep_unnamed(session, grace)
 
 
 def sweep_unnamed(
