@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import ColumnElement, delete, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridterm.township import db
@@ -287,15 +287,21 @@ def sweep_unnamed(
 # --------------------------------------------------------------------------- staff
 
 
-def visible(session: Session, township_id: str, sha256: str) -> db.AttachmentContent:
-    """The content, when a record of ``township_id`` names it and the service holds it;
-    NotFound otherwise (whether it exists elsewhere or not)."""
+def township_scope(township_id: str) -> ColumnElement[bool]:
+    """The records a township's staff see.  Photos take the records' scope as a WHERE clause,
+    so a wider scope (a county's) is the records' own clause, passed as it is."""
+    return db.Record.township_id == township_id
+
+
+def visible(session: Session, scope: ColumnElement[bool], sha256: str) -> db.AttachmentContent:
+    """The content, when a record in ``scope`` (a WHERE clause on records) names it and the
+    service holds it; NotFound otherwise (whether it exists elsewhere or not)."""
     if not _SHA.fullmatch(sha256):
         raise NotFound("evidence_service.error.not_found")
     named = session.execute(
         select(db.AttachmentRef.record_id)
         .join(db.Record, db.Record.id == db.AttachmentRef.record_id)
-        .where(db.AttachmentRef.sha256 == sha256, db.Record.township_id == township_id)
+        .where(db.AttachmentRef.sha256 == sha256, scope)
         .limit(1)
     ).first()
     row = session.get(db.AttachmentContent, sha256) if named else None
