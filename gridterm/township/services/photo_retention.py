@@ -106,13 +106,15 @@ def removals(session: Session, shas: list[str]) -> dict[str, db.AttachmentRemova
     return {row.sha256: row for row in rows}
 
 
-def removed_in_township(session: Session, township_id: str) -> frozenset[str]:
-    """Every photo the township's records name that was removed (for an export's rows)."""
+def removed_in_township(session: Session, township_id: str | list[str]) -> frozenset[str]:
+    """Every photo the township's records (or several townships', a county's export) name
+    that was removed (for an export's rows)."""
+    ids = [township_id] if isinstance(township_id, str) else list(township_id)
     rows = session.execute(
         select(db.AttachmentRemoval.sha256)
         .join(db.AttachmentRef, db.AttachmentRef.sha256 == db.AttachmentRemoval.sha256)
         .join(db.Record, db.Record.id == db.AttachmentRef.record_id)
-        .where(db.Record.township_id == township_id)
+        .where(db.Record.township_id.in_(ids))
         .distinct()
     ).scalars()
     return frozenset(rows)
