@@ -220,8 +220,8 @@ class Uploader:
                         return
                     retried_whole, offset = True, 0  # the service dropped what it held
                     continue
-                code = _REFUSALS.get(response.status_code) or answer.get("code")
-                self._refuse(sha, str(code or response.status_code), answer)
+                refusal = _REFUSALS.get(response.status_code) or answer.get("code")
+                self._refuse(sha, str(refusal or response.status_code), answer)
                 return
 
     def _refuse(self, sha: str, code: str, answer: dict[str, Any]) -> None:
