@@ -175,3 +175,24 @@ def test_a_device_cannot_fill_the_disk_with_photos_no_record_names(small_quota_s
     with_photos(tw, first)
     upload(tw.device, second)
     assert status(tw.device, sha(second))[sha(second)]["state"] == "complete"
+
+
+def test_partial_uploads_untouched_for_the_grace_period_are_removed(live_service):
+    tw, gone = make_township(live_service), make_township(live_service)
+    fresh, stale = photo(300, 300), photo(300, 300)
+    for dev, data in ((tw.device, fresh), (gone.device, stale)):
+        r = dev.client.put(
+            f"/api/v1/attachments/{sha(data)}",
+            content=data[:100],
+            headers={"Content-Range": f"bytes 0-99/{len(data)}"},
+        )
+        assert r.status_code == 200
+    evidence = live_service.app.state.gridterm.evidence
+    stale_path = evidence.staging.folder / gone.device.id / f"{sha(stale)}.{len(stale)}.part"
+    old = stale_path.stat().st_mtime - 8 * 86400
+    os.utime(stale_path, (old, old))
+    evidence.swept_at = 0.0
+    # A device that never comes back: its partial upload goes with the next sweep.
+    upload(tw.device, photo(100, 100))
+    assert not stale_path.exists()
+    assert status(tw.device, sha(fresh))[sha(fresh)]["state"] == "partial"

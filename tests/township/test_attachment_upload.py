@@ -277,3 +277,48 @@ def test_a_whole_upload_whose_answer_was_lost_is_finished_by_status(live_service
     }
     assert stored_bytes(live_service, sha(data)) == data
     assert not path.exists()
+
+
+def test_many_devices_uploading_at_once_each_content_kept_once(live_service):
+    """60 devices at once (hundreds of phones on a training day, in miniature): each sends
+    a photo of its own and the same shared photo (a notice everyone photographed), in
+    chunks.  Every upload completes; the shared content is one row and one file."""
+    grid = live_service.make_grid()
+    devices = [live_service.enroll_device(grid) for _ in range(60)]
+    shared = jpeg_bytes(CHUNK * 2 + 7)
+    own = {dev.id: jpeg_bytes(CHUNK + 3) for dev in devices}
+    barrier = threading.Barrier(len(devices))
+    failures: list[str] = []
+
+    def work(dev) -> None:
+        with live_service.client(dev.token) as c:
+            barrier.wait()
+            for data in (own[dev.id], shared):
+                start = 0
+                while start < len(data):
+                    end = min(start + CHUNK, len(data)) - 1
+                    r = c.put(
+                        f"/api/v1/attachments/{sha(data)}",
+                        content=data[start : end + 1],
+                        headers={"Content-Range": f"bytes {start}-{end}/{len(data)}"},
+                    )
+                    if r.status_code not in (200, 409):
+                        failures.append(r.text)
+                        return
+                    body = r.json()
+                    if r.status_code == 200 and body["complete"]:
+                        break
+                    start = body["received"]
+
+    threads = [threading.Thread(target=work, args=(dev,)) for dev in devices]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert failures == []
+    digests = [sha(shared), *(sha(d) for d in own.values())]
+    with live_service.sessions() as s:
+        rows = s.query(db.AttachmentContent).filter(db.AttachmentContent.sha256.in_(digests))
+        assert rows.count() == len(digests)
+    assert stored_bytes(live_service, sha(shared)) == shared
+    assert all(stored_bytes(live_service, sha(d)) == d for d in own.values())

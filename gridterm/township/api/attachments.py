@@ -91,6 +91,7 @@ async def _record(request: Request, finished: list[Finished], device_id: str) ->
     dropped = await run_write(request, attachments.record_content, finished, device_id, grace)
     for key in dropped:
         await run_in_threadpool(evidence.store.delete, key)
+    await run_in_threadpool(evidence.sweep_partials)
 
 
 @router.post("/attachments/status", response_model=StatusOut)

@@ -277,7 +277,9 @@ def export_records(
     ),
     kind: Kind | None = Query(default=None),
 ) -> StreamingResponse:
-    job = export.start(service_state(request).sessions, staff.township_id, since, kind)
+    state = service_state(request)
+    base = state.base_url or str(request.base_url).rstrip("/")
+    job = export.start(state.sessions, staff.township_id, since, kind, base)
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename(fmt)}"',
         "X-Record-Count": str(job.total),

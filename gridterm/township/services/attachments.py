@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,10 +49,20 @@ class Evidence:
     store: ContentStore
     staging: Staging
     limits: Limits = field(default_factory=Limits)
+    swept_at: float = 0.0  # monotonic time of the last sweep of every device's partials
 
     @classmethod
     def make(cls, store: ContentStore, staging_folder: Path, limits: Limits | None = None):
         return cls(store, Staging(staging_folder, store), limits or Limits())
+
+    def sweep_partials(self, every: float = 3600.0) -> int:
+        """Remove partial uploads untouched for the grace period, every device's (a device
+        that never comes back included); at most once per ``every`` seconds."""
+        now = time.monotonic()
+        if self.swept_at and now - self.swept_at < every:
+            return 0
+        self.swept_at = now
+        return self.staging.sweep(self.limits.grace)
 
 
 @dataclass(frozen=True)

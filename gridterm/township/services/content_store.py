@@ -7,8 +7,9 @@ writes a key only once its content is checked, so a reader never sees half of on
 
 * :class:`FolderStore` — a folder (the default: ``attachments/`` beside the SQLite file, or
   in the service's data folder for PostgreSQL).  A put is a rename into place after fsync.
-* An S3-compatible store (a county's object storage): the same four calls, see
-  docs/evidence.md "Keeping content elsewhere"; :func:`open_store` is where it plugs in.
+* :class:`~gridterm.township.services.s3_store.S3Store` — an S3-compatible object store (a
+  county's MinIO or cloud storage), ``GRIDTERM_ATTACHMENTS=s3://BUCKET/PREFIX`` (the ``s3``
+  extra, boto3).
 
 Uploads in progress are not in the store: they are files in a local staging folder
 (:mod:`gridterm.township.services.uploads`), moved into the store once whole and checked.
@@ -140,6 +141,11 @@ def open_store(spec: str | os.PathLike[str] | None, db_url: str) -> tuple[Conten
     ``GRIDTERM_ATTACHMENTS`` environment variable) and the local folder uploads are staged in."""
     spec = spec or os.environ.get(ENV) or None
     if spec is not None and str(spec).startswith("s3://"):
-        raise ConfigError("evidence_service.error.s3_not_built", spec=str(spec))
+        try:
+            from gridterm.township.services.s3_store import from_spec
+
+            return from_spec(str(spec)), default_root(db_url) / "staging"
+        except ImportError:
+            raise ConfigError("evidence_service.error.s3_not_built", spec=str(spec)) from None
     root = Path(spec).expanduser() if spec else default_root(db_url)
     return FolderStore(root), root / "staging"

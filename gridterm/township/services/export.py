@@ -24,7 +24,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 
 from gridterm.core.model import CHINA_TIME
 from gridterm.township import db
-from gridterm.township.services import inputs, records
+from gridterm.township.services import export_attachments, inputs, records
 from gridterm.township.services.export_columns import KINDS, cells, columns
 from gridterm.township.services.export_names import Names
 from gridterm.township.services.export_xlsx import Sheet, xlsx_chunks
@@ -258,17 +258,20 @@ class Export:
     township_id: str
     conditions: list
     total: int
+    base_url: str = ""  # where the links to attachments point
 
 
-def start(sessions: Any, township_id: str, since: str | None, kind: str | None) -> Export:
+def start(
+    sessions: Any, township_id: str, since: str | None, kind: str | None, base_url: str = ""
+) -> Export:
     """Count the township's records an export of ``kind`` since ``since`` (a date or an ISO
-    time, as typed; InvalidInput otherwise) holds."""
+    time, as typed; InvalidInput otherwise) holds; links to attachments start ``base_url``."""
     conditions = export_conditions(township_id, inputs.parse_moment(since), kind)
     with sessions() as session:
         total = session.execute(
             select(func.count()).select_from(db.Record).where(*conditions)
         ).scalar_one()
-    return Export(sessions, township_id, conditions, total)
+    return Export(sessions, township_id, conditions, total, base_url)
 
 
 def body(job: Export, fmt: str) -> Iterator[bytes]:
@@ -277,8 +280,10 @@ def body(job: Export, fmt: str) -> Iterator[bytes]:
     if fmt == "xlsx":
 
         def rows_of_kind(kind_name: str) -> Iterator[dict[str, Any]]:
-            return iter_export_rows(job.sessions, job.conditions, (kind_name,), names)
+            rows = iter_export_rows(job.sessions, job.conditions, (kind_name,), names)
+            return export_attachments.with_links(rows, job.base_url)
 
         return xlsx_stream(rows_of_kind)
     rows = iter_export_rows(job.sessions, job.conditions, KINDS, names)
+    rows = export_attachments.with_links(rows, job.base_url)
     return csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)

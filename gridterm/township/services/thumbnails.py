@@ -31,18 +31,20 @@ def thumbnail(store: ContentStore, sha256: str, px: int = THUMB_PX) -> bytes | N
     except ImportError:
         return None
     with store.open(content_key(sha256)) as fh:
-        try:
-            with Image.open(fh) as img:
-                width, height = img.size
-                if width * height > MAX_PIXELS:
-                    return None
-                img.draft("RGB", (px, px))  # JPEG: decode at a fraction of full size
-                small = ImageOps.exif_transpose(img).convert("RGB")
-                small.thumbnail((px, px))
-                out = io.BytesIO()
-                small.save(out, "JPEG", quality=75, optimize=True)
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            return None
+        # Read whole (at most the size cap): an object store's stream cannot seek.
+        raw = io.BytesIO(fh.read())
+    try:
+        with Image.open(raw) as img:
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                return None
+            img.draft("RGB", (px, px))  # JPEG: decode at a fraction of full size
+            small = ImageOps.exif_transpose(img).convert("RGB")
+            small.thumbnail((px, px))
+            out = io.BytesIO()
+            small.save(out, "JPEG", quality=75, optimize=True)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
     data = out.getvalue()
     store.put_bytes(key, data)
     return data
