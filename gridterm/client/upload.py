@@ -141,7 +141,8 @@ class Uploader:
         status = response.status_code
         if status == 401:
             raise auth_error(response)
-        if status in (404, 405) and service_detail(response)[1] in (None, "not_found"):
+        # An older gridterm answers not_found; a proxy in front of it, a page without a code.
+        if status in (404, 405) and service_detail(response)[1] in ("", "not_found"):
             raise _Unsupported()
         if status >= 400 and status not in (403, 404, 409, 413, 415, 422):
             detail, _ = service_detail(response)
@@ -220,8 +221,8 @@ class Uploader:
                         return
                     retried_whole, offset = True, 0  # the service dropped what it held
                     continue
-                code = _REFUSALS.get(response.status_code) or answer.get("code")
-                self._refuse(sha, str(code or response.status_code), answer)
+                refusal = _REFUSALS.get(response.status_code) or answer.get("code")
+                self._refuse(sha, str(refusal or response.status_code), answer)
                 return
 
     def _refuse(self, sha: str, code: str, answer: dict[str, Any]) -> None:

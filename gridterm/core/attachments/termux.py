@@ -68,12 +68,17 @@ def _ask(exe: str, args: list[str], seconds: float) -> dict[str, Any] | None:
     if not isinstance(answer, dict):
         return None
     lat, lon, accuracy = answer.get("latitude"), answer.get("longitude"), answer.get("accuracy")
-    if not all(_number(v) for v in (lat, lon)):
+    if not (_number(lat) and _number(lon)):
         return None
+    assert lat is not None and lon is not None  # for the type checker: _number said so
     return {
         "lat": round(float(lat), 7),
         "lon": round(float(lon), 7),
-        "accuracy_m": round(float(accuracy), 1) if _number(accuracy) and accuracy >= 0 else None,
+        "accuracy_m": (
+            round(float(accuracy), 1)
+            if accuracy is not None and _number(accuracy) and accuracy >= 0
+            else None
+        ),
     }
 
 

@@ -74,7 +74,10 @@ def _visit_cross_check(data: dict[str, Any], out: Collector, today: date) -> Non
 
 
 # Which part of a record of each kind a photo may belong to, and the list that part is in.
-_WHERE_PARTS = {"visit": {"item": None}, "case": {"session": "sessions", "follow_up": "follow_ups"}}
+_WHERE_PARTS: dict[str, dict[str, str | None]] = {
+    "visit": {"item": None},
+    "case": {"session": "sessions", "follow_up": "follow_ups"},
+}
 
 
 def evidence_cross_check(kind: str, data: dict[str, Any], out: Collector) -> None:
@@ -125,8 +128,9 @@ def _where_check(kind: str, attachments: list[Any], data: dict[str, Any], out: C
         if name not in parts:
             out.add(f"data.attachments[{i}].where", "model.where_not_here", value=shown(name))
             continue
-        listed = data.get(parts[name]) if parts[name] else None
-        if parts[name] and isinstance(part, int) and not isinstance(part, bool):
+        list_key = parts[name]
+        listed = data.get(list_key) if list_key else None
+        if list_key and isinstance(part, int) and not isinstance(part, bool):
             count = len(listed) if isinstance(listed, list) else 0
             if part >= count:
                 out.add(f"data.attachments[{i}].where", "model.where_missing", n=part + 1)
