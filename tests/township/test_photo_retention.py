@@ -203,3 +203,28 @@ def test_an_erasure_racing_the_last_chunk_wins(service, admin):
     assert content_key(sha(p)) in dropped
     with service.sessions() as s:
         assert s.get(db.AttachmentContent, sha(p)) is None
+
+
+def test_erase_every_photo_of_one_record(service, admin):
+    """A resident asks that the photos of their report go: every photo any rev named, the
+    other records' photos untouched; the count alone on the last line."""
+    tw = make_township(service)
+    first, second, elsewhere = (photo(200, 200) for _ in range(3))
+    rec = with_photos(tw, first, second)
+    tw.push({**rec, "rev": 2, "data": {**rec["data"], "attachments": []}})
+    with_photos(tw, elsewhere)
+    for p in (first, second, elsewhere):
+        upload(tw.device, p)
+    code, out, err = admin("erase", "--record", rec["id"], "--reason", "本人申请")
+    assert code == 0, err
+    assert out[-1] == "2"
+    for p in (first, second):
+        assert tw.staff.get(f"/api/v1/staff/attachments/{sha(p)}").status_code == 404
+        assert not store_of(service).exists(content_key(sha(p)))
+    assert tw.staff.get(f"/api/v1/staff/attachments/{sha(elsewhere)}").status_code == 200
+    code, out, _ = admin("erase", "--record", rec["id"], "--reason", "again")
+    assert code == 0 and out[-1] == "0"
+    code, _, err = admin("erase", "--record", "no-such-record", "--reason", "x")
+    assert code != 0 and "No record no-such-record" in err and "Traceback" not in err
+    with pytest.raises(SystemExit):  # argparse: one photo or one record, not both
+        admin("erase", sha(first), "--record", rec["id"], "--reason", "x")

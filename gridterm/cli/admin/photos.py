@@ -30,7 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help=t("evidence_service.admin.opt_dry_run"))
     p.set_defaults(func=command(purge))
     p = actions.add_parser("erase", help=t("evidence_service.admin.erase_help"))
-    p.add_argument("sha256", metavar="SHA256")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("sha256", metavar="SHA256", nargs="?")
+    which.add_argument("--record", metavar="ID", help=t("evidence_service.admin.opt_record"))
     p.add_argument(
         "--reason", required=True, metavar="TEXT", help=t("evidence_service.admin.opt_reason")
     )
@@ -59,6 +61,14 @@ def erase(args: argparse.Namespace, session: Any) -> list[str]:
     from gridterm.township.services.admin import AdminError
     from gridterm.township.services.errors import NotFound
 
+    if args.record:
+        try:
+            removed = photo_retention.erase_record(session, args.record.strip(), args.reason)
+        except NotFound:
+            raise AdminError("evidence_service.admin.unknown_record", id=args.record) from None
+        _delete_after_commit(args, session, removed)
+        n = len(removed.shas)
+        return [t("evidence_service.admin.erased_record", n=n), str(n)]
     sha = args.sha256.strip().lower()
     try:
         removed = photo_retention.erase(session, sha, args.reason)

@@ -96,6 +96,28 @@ def erase(session: Session, sha256: str, note: str, township_id: str | None = No
     return _remove(session, sizes, "erasure", note, dry_run=False)
 
 
+def erase_record(session: Session, record_id: str, note: str) -> Removed:
+    """Erase every photo any rev of the record named (a resident asking that the photos of
+    their report go); NotFound for a record that does not exist."""
+    if session.get(db.Record, record_id) is None:
+        raise NotFound("staff.not_found", id=record_id[:64])
+    shas = list(
+        session.execute(
+            select(db.AttachmentRef.sha256).where(db.AttachmentRef.record_id == record_id)
+        ).scalars()
+    )
+    gone = removals(session, shas)
+    held = dict(
+        session.execute(
+            select(db.AttachmentContent.sha256, db.AttachmentContent.size).where(
+                db.AttachmentContent.sha256.in_(shas)
+            )
+        ).all()
+    )
+    sizes = {sha: held.get(sha, 0) for sha in shas if sha not in gone}
+    return _remove(session, sizes, "erasure", note, dry_run=False)
+
+
 def removals(session: Session, shas: list[str]) -> dict[str, db.AttachmentRemoval]:
     """The removal rows of those of ``shas`` the township removed."""
     if not shas:
