@@ -222,3 +222,36 @@ def test_a_record_naming_more_photos_than_the_cap_is_rejected_on_push_that_recor
     with live_service.sessions() as s:
         named = s.query(db.AttachmentRef).filter_by(record_id=too_many["id"]).count()
     assert named == 0
+
+
+def test_photo_entries_at_the_edges_are_refused_per_record_never_a_500(live_service):
+    """Entries nobody here made: a NUL in a name, a name of 10,000 characters, a size of
+    2**63, a taken_at in year 9999 with no zone, an upper-case hash, a type that is not an
+    image's.  Each record is refused on its own, saying which field and why; the push answers
+    200."""
+    tw = make_township(live_service)
+    p = photo(100, 100)
+    edges = [
+        {"name": "现场\x00.jpg"},
+        {"name": "长" * 10_000},
+        {"size": 2**63},
+        {"taken_at": "9999-12-31T23:59:59"},
+        {"sha256": sha(p).upper()},
+        {"type": "text/html"},
+    ]
+    records = []
+    for change in edges:
+        rec = report(tw.device)
+        rec["data"]["attachments"] = [{**described(p), **change}]
+        records.append(rec)
+    response = tw.device.push(records)
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["id"] for r in results] == [r["id"] for r in records]
+    assert all(r["result"] == "rejected" for r in results), results
+    errors = [r["error"] for r in results]
+    words = ("control characters", "too long", "too big", "year", "SHA-256", "text/html")
+    for error, word in zip(errors, words, strict=True):
+        assert word in error, (word, error)
+    # The edges never reached the tables: no record, no reference.
+    assert tw.staff.get(f"/api/v1/staff/records/{records[0]['id']}").status_code == 404
