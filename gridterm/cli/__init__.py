@@ -23,6 +23,7 @@ COMMANDS = (
     "enroll",
     "sync",
     "outbox",
+    "attach",
     "receipt",
     "serve",
     "admin",

@@ -3,7 +3,8 @@
 The table is drawn with rich (which measures CJK cells, so Chinese columns line up); the
 command never imports Textual.  ``--json`` prints an export: ``{"count", "records": [...]}``,
 each item with ``id``, ``rev``, ``state``, ``reason`` and the full ``record`` exactly as it
-will be sent — ``gridterm enroll --exported FILE`` accepts it.
+will be sent — ``gridterm enroll --exported FILE`` accepts it — and, when there are any,
+``photos``: how many photos wait to be sent, the bytes left, those needing attention.
 """
 
 from __future__ import annotations
@@ -137,6 +138,42 @@ def print_table(records: list[dict], file=None) -> None:
     console.print(t("store.summary", unsent=len(records) - attention, attention=attention))
 
 
+def photo_summary(store) -> dict:
+    """The photos' part of the queue: ``{"waiting", "bytes_left", "attention": [...]}``."""
+    from gridterm.core.attachments import contents_of, photo_queue
+
+    queue = photo_queue(store, contents_of(store))
+    return {
+        "waiting": len(queue.waiting),
+        "bytes_left": queue.bytes_left,
+        "attention": [
+            {
+                "id": p.record_id,
+                "kind": p.kind,
+                "sha256": p.sha256,
+                "name": p.name,
+                "reason": p.reason,
+                "message": p.message,
+            }
+            for p in queue.attention
+        ],
+    }
+
+
+def photo_lines(photos: dict) -> list[str]:
+    from gridterm.core.attachments import megabytes
+
+    lines = []
+    if photos["waiting"]:
+        left = megabytes(photos["bytes_left"])
+        lines.append(t("evidence.outbox.waiting", count=photos["waiting"], left=left))
+    for problem in photos["attention"]:
+        lines.append(
+            t("evidence.outbox.attention", id=problem["id"][:8], message=problem["message"])
+        )
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     from gridterm.core.paths import data_dir
     from gridterm.core.store import Store
@@ -147,13 +184,18 @@ def run(args: argparse.Namespace) -> int:
         if store.recovered:
             print(t("store.recovered", **store.recovered), file=sys.stderr)
         records = store.outbox()
+        photos = photo_summary(store)
     try:
         if args.json:
             doc = {"count": len(records), "records": rows(records)}
+            if photos["waiting"] or photos["attention"]:
+                doc["photos"] = photos
             json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
         else:
             print_table(records)
+            for line in photo_lines(photos):
+                print(line)
         sys.stdout.flush()
     except BrokenPipeError:  # `gridterm outbox | head` is fine
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit

@@ -1,7 +1,9 @@
 """``gridterm sync [--ca-file F] [--quiet]``: one pass, push then pull, from the shell.
 
 Suits cron and Termux:Job.  Exit status: 0 done, 1 the service could not be reached (the
-records stay queued), 2 an auth or configuration problem, 3 some records need attention.
+records stay queued), 2 an auth or configuration problem, 3 some records (or photos) need
+attention.  Photos go after the push (gridterm.client.upload); the summary says how many
+went and how many bytes are left.
 When the township recommends a newer gridterm, the last lines say so and give the command
 that installs it (the exit status is not changed by it).
 A progress bar goes to stderr for a big queue (or whenever stderr is a terminal).
@@ -95,6 +97,22 @@ def summary_lines(summary) -> list[str]:
     ]
     if pull.full:
         lines.append(t("sync.summary.full"))
+    upload = summary.upload
+    if upload.sent or upload.already or upload.left or upload.attention:
+        from gridterm.core.attachments import megabytes
+
+        lines.append(
+            t(
+                "evidence.sync.summary",
+                sent=upload.sent + upload.already,
+                bytes=megabytes(upload.bytes_sent),
+                left=upload.left,
+                bytes_left=megabytes(upload.bytes_left),
+                attention=upload.attention,
+            )
+        )
+    if upload.unsupported:
+        lines.append(t("evidence.sync.unsupported"))
     return lines
 
 
@@ -125,8 +143,13 @@ def run(args: argparse.Namespace) -> int:
                         error=entry.get("error") or "",
                     )
                 )
+        if not args.quiet and summary.upload.attention:
+            from gridterm.cli.outbox import photo_lines, photo_summary
+
+            for line in photo_lines({**photo_summary(store), "waiting": 0}):
+                print(line)
         _tell_update(store, args.quiet)
-    return EXIT_ATTENTION if summary.attention else EXIT_OK
+    return EXIT_ATTENTION if summary.attention or summary.upload.attention else EXIT_OK
 
 
 def _tell_update(store, quiet: bool) -> None:

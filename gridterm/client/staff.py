@@ -235,6 +235,20 @@ class StaffClient:
             results.extend(self._request("POST", "/records/bulk-transition", json=body)["results"])
         return results
 
+    def attachment(self, sha256: str, *, thumb: bool = False) -> tuple[bytes, str]:
+        """A photo a record of this township names, and its media type; ``thumb``: the small
+        JPEG the service makes for the console (or the photo itself where it cannot)."""
+        params = {"size": "thumb"} if thumb else None
+        try:
+            response = self.http.get(
+                f"{API}/attachments/{sha256}", params=params, headers=self._headers()
+            )
+        except httpx.HTTPError as exc:
+            raise StaffUnreachable(url=self.url, detail=type(exc).__name__) from None
+        self._check(response)
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        return response.content, kind
+
     def export(
         self,
         fmt: str,

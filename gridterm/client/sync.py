@@ -58,7 +58,10 @@ from gridterm.client.http import (
     parse_retry_after,
 )
 from gridterm.client.updates import remember as remember_update_hint
+from gridterm.client.upload import Uploader, UploadResult
 from gridterm.core import credentials
+from gridterm.core.attachments.content import Contents
+from gridterm.core.attachments.queue import prune
 from gridterm.core.store.protocol import RecordStore
 from gridterm.core.usecases.home import remember_leaving
 
@@ -122,6 +125,7 @@ class SyncSummary:
     attention: int  # records needing the officer's attention after the pass
     finished_at: str
     seconds: float
+    upload: UploadResult = field(default_factory=UploadResult)  # the photos (issue 16)
 
 
 ProgressFn = Callable[[str, int, int], None]  # (phase "push"|"pull", done, total)
@@ -225,8 +229,12 @@ class SyncClient:
         transport: httpx.BaseTransport | None = None,
         on_progress: ProgressFn | None = None,
         should_stop: Callable[[], bool] | None = None,
+        contents: Contents | None = None,
     ) -> None:
         self.store = store
+        # The photos beside the store (a stand-in store without a folder sends none).
+        folder = getattr(store, "folder", None)
+        self.contents = contents or (Contents(folder) if folder is not None else None)
         self.should_stop = should_stop or (lambda: False)
         enrollment = credentials.enrollment(store)  # the token is in the credentials file
         if not enrollment or not enrollment.get("token"):
@@ -420,6 +428,7 @@ class SyncClient:
         started = time.monotonic()
         try:
             pushed = self.push()
+            uploaded = self.upload()
             pulled = self.pull()
         except SyncError as exc:
             self.store.meta_set(
@@ -440,7 +449,25 @@ class SyncClient:
             attention=len(outbox) - queue,
             finished_at=finished,
             seconds=time.monotonic() - started,
+            upload=uploaded,
         )
+
+    def upload(self) -> UploadResult:
+        """The photos of records the service now holds, after the push (gridterm.client.upload);
+        then the space of photos confirmed long enough ago is freed."""
+        if self.contents is None:
+            return UploadResult()
+        result = Uploader(
+            self.sender,
+            self.base,
+            self.store,
+            self.contents,
+            now=now_iso,
+            on_progress=self.on_progress,
+            should_stop=self.should_stop,
+        ).run()
+        prune(self.store, self.contents)
+        return result
 
     def ping(self) -> bool:
         """Does the service answer at all (one try, short)?"""

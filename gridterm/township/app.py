@@ -32,8 +32,11 @@ from gridterm.township.api.admission import WriteQueue
 from gridterm.township.api.errors import ApiError, from_service, request_language
 from gridterm.township.api.ratelimit import SharedBucket
 from gridterm.township.api.sweeper import sweeping
+from gridterm.township.services.attachments import Evidence
 from gridterm.township.services.client_bundle import bundle_root
+from gridterm.township.services.content_store import open_store
 from gridterm.township.services.errors import ServiceError
+from gridterm.township.services.uploads import Limits
 
 log = logging.getLogger("gridterm.township")
 
@@ -68,6 +71,8 @@ class ServiceState:
         enroll_rate: tuple[float, float],
         base_url: str | None,
         bundle_dir: str | os.PathLike[str] | None = None,
+        attachments: str | os.PathLike[str] | None = None,
+        attachment_limits: Limits | None = None,
     ):
         self.db_url = db.normalize_url(db_url)
         self.engine = db.make_engine(self.db_url)
@@ -80,6 +85,9 @@ class ServiceState:
         self.base_url = base_url
         # The client bundle phones install from (/simple/), beside the database by default.
         self.bundle_dir = Path(bundle_dir) if bundle_dir else bundle_root(self.db_url)
+        # Photos and other evidence (issue 16): kept outside the database.
+        store, staging = open_store(attachments, self.db_url)
+        self.evidence = Evidence.make(store, staging, attachment_limits)
 
 
 class BodySizeLimit:
@@ -229,6 +237,8 @@ def create_app(
     max_body: int = MAX_BODY_BYTES,
     bundle_dir: str | os.PathLike[str] | None = None,
     sweep_seconds: float | None = None,
+    attachments: str | os.PathLike[str] | None = None,
+    attachment_limits: Limits | None = None,
 ) -> FastAPI:
     """The service for the database at ``db_url`` (default: ``GRIDTERM_DB`` or the SQLite file
     in the data folder).  ``migrate`` applies Alembic migrations first.  ``enroll_rate`` is the
@@ -236,12 +246,16 @@ def create_app(
     the public address devices are told to sync to (default: the address they enrolled at).
     ``bundle_dir`` is the client bundle's folder (default: beside the database).
     ``sweep_seconds``: how often the county ladder's sweep runs (escalating overdue red items;
-    default ``GRIDTERM_SWEEP_SECONDS`` or 60; 0: never)."""
+    default ``GRIDTERM_SWEEP_SECONDS`` or 60; 0: never).  ``attachments`` is where attachment
+    content is kept (default: ``GRIDTERM_ATTACHMENTS``, else ``attachments/`` beside the
+    database); ``attachment_limits`` what uploads may be."""
     state = ServiceState(
         db_url or db.default_db_url(),
         enroll_rate=enroll_rate,
         base_url=base_url,
         bundle_dir=bundle_dir,
+        attachments=attachments,
+        attachment_limits=attachment_limits,
     )
     if migrate:
         from gridterm.township.migrations import upgrade
@@ -263,12 +277,14 @@ def create_app(
     app.state.gridterm = state
     install_error_handlers(app)
 
+    from gridterm.township.api import attachments as attachment_api
     from gridterm.township.api import client_index, health, staff_devices, sync
 
     app.include_router(health.router)
     app.include_router(sync.router)
     app.include_router(client_index.router)
     app.include_router(staff_devices.router)
+    app.include_router(attachment_api.router)
     for name in OPTIONAL_ROUTERS:
         try:
             module = importlib.import_module(f"gridterm.township.api.{name}")

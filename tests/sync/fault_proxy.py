@@ -12,6 +12,9 @@ Each connection carries one HTTP exchange; for each, the proxy picks one of:
 - ``busy``        answer ``503`` with ``Retry-After`` itself
 
 It runs its own event loop in a thread, so blocking clients (the sync client) can use it.
+Each exchange is logged in ``exchanges`` as ``(mode, method, bytes of the request read from
+the device)``, so a test can tell what the device sent over the wire, and how often it was
+interrupted.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class FaultProxy:
         self.retry_after = retry_after
         self.seen: Counter = Counter()
         self.request_lines: list[str] = []
+        self.exchanges: list[tuple[str, str, int]] = []
         self.enabled = True
         self.port = 0
         self._loop = asyncio.new_event_loop()
@@ -106,11 +110,14 @@ class FaultProxy:
         self.seen[mode] += 1
         try:
             if mode == "refuse":
+                self.exchanges.append((mode, "", 0))
                 return
             if mode == "cut_request":
-                await reader.read(self.rng.randint(1, 300))
+                part = await reader.read(self.rng.randint(1, 300))
+                self.exchanges.append((mode, part.split(b" ", 1)[0].decode("latin-1"), len(part)))
                 return
             head, body = await self._read_message(reader)
+            self.exchanges.append((mode, head.split(b" ", 1)[0].decode("latin-1"), len(body)))
             request_line, _, rest = head.partition(b"\r\n")
             self.request_lines.append(request_line.decode("latin-1"))
             method, target, version = request_line.split(b" ", 2)

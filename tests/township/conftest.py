@@ -33,7 +33,7 @@ def live_service(engine_kind, tmp_path_factory):
     generous = (10_000.0, 1_000.0)
     with (
         fresh_database(engine_kind, folder) as url,
-        start_service(url, enroll_rate=generous) as service,
+        start_service(url, enroll_rate=generous, attachments=f"{folder}/attachments") as service,
     ):
         yield service
 

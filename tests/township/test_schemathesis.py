@@ -61,7 +61,8 @@ def headers_for(case, tokens: dict[str, str], address: str) -> dict[str, str]:
     """The device's token for the sync API, staff's for the rest — and its own client address,
     so the enrollment and resident-page rate limits it runs into are its own and not those of
     the other tests sharing this service."""
-    token = tokens["device"] if case.path.startswith("/api/v1/sync") else tokens["staff"]
+    device_paths = ("/api/v1/sync", "/api/v1/attachments")
+    token = tokens["device"] if case.path.startswith(device_paths) else tokens["staff"]
     return {"Authorization": f"Bearer {token}", "X-Forwarded-For": address}
 
 

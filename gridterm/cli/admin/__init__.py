@@ -24,6 +24,7 @@ GROUPS = (
     "departments",
     "database",
     "bundle",
+    "photos",
 )
 
 

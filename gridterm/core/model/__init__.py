@@ -13,7 +13,7 @@ One module a job; this file only gathers their public names:
 - ``times``     ISO 8601 times with an offset, dates, China's time zone
 - ``identity``  resident ID numbers (GB 11643) and mobile numbers
 - ``masking``   masked names, ID numbers and phones
-- ``spec``      the spec language and the four kinds' specs
+- ``spec``      the spec language and the four kinds' specs (photos and a place included)
 - ``checking``  one value against its spec; ``validate``: a kind's data, one field
 - ``records``   the envelope, ``new_record``, ``validate_record``, wire form and bytes
 - ``due``       report time limits (working days), visit intervals
@@ -41,10 +41,17 @@ from gridterm.core.model.records import (
     wire_form,
 )
 from gridterm.core.model.spec import (
+    ATTACHMENT,
+    ATTACHMENT_BYTES_MAX,
+    ATTACHMENT_TYPES,
+    ATTACHMENTS,
+    ATTACHMENTS_MAX,
     ID_MAX,
     ID_NUMBER,
     KIND_SPECS,
     LINE_MAX,
+    LOCATION,
+    LOCATION_SOURCES,
     LONG_MAX,
     MEMBER,
     NAME,
@@ -63,6 +70,11 @@ from gridterm.core.model.validate import validate_data, validate_field
 from gridterm.core.vocab import codes, label, vocab
 
 __all__ = [
+    "ATTACHMENT",
+    "ATTACHMENTS",
+    "ATTACHMENTS_MAX",
+    "ATTACHMENT_BYTES_MAX",
+    "ATTACHMENT_TYPES",
     "CHINA_TIME",
     "DEVICE_ONLY",
     "ENVELOPE",
@@ -71,6 +83,8 @@ __all__ = [
     "KINDS",
     "KIND_SPECS",
     "LINE_MAX",
+    "LOCATION",
+    "LOCATION_SOURCES",
     "LONG_MAX",
     "MAX_ERRORS",
     "MEMBER",

@@ -25,6 +25,8 @@ from gridterm.core.model.times import parse_date, parse_datetime
 # Long text may hold newlines; every other control character is refused (see BAD_LINE).
 _BAD_LONG = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _ANSWER = Spec("answer")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_WHERE_KEY = Spec("text", max=ID_MAX)
 
 Checker = Callable[[Spec, Any, str, Collector, date], Any]
 
@@ -132,6 +134,42 @@ def _check_int(spec: Spec, value: Any, path: str, out: Collector, today: date) -
     high = today.year if spec.up_to_this_year else spec.high
     if high is not None and value > high:
         out.add(path, "model.too_big", max=high)
+    return value
+
+
+def _check_float(spec: Spec, value: Any, path: str, out: Collector, today: date) -> Any:
+    """A number (a JSON integer is a float too), finite, within the spec's bounds."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        out.add(path, "model.not_number")
+        return value
+    if spec.min is not None and value < spec.min:
+        out.add(path, "model.too_small", min=spec.min)
+    if spec.high is not None and value > spec.high:
+        out.add(path, "model.too_big", max=spec.high)
+    return float(value)
+
+
+def _check_sha256(spec: Spec, value: Any, path: str, out: Collector, today: date) -> Any:
+    if not isinstance(value, str) or _SHA256.match(value) is None:
+        out.add(path, "model.bad_sha256", value=shown(value))
+    return value
+
+
+def _check_where(spec: Spec, value: Any, path: str, out: Collector, today: date) -> Any:
+    """The part of a record a photo belongs to: ``{"item": key}`` (a visit's checklist item),
+    ``{"session": i}`` or ``{"follow_up": i}`` (a case's); whether that part exists is the
+    record's check (``validate``)."""
+    if not isinstance(value, dict) or len(value) != 1:
+        out.add(path, "model.bad_where", value=shown(value))
+        return value
+    ((name, part),) = value.items()
+    if name == "item":
+        return {"item": check(_WHERE_KEY, part, f"{path}.item", out, today)}
+    if name in ("session", "follow_up"):
+        if isinstance(part, bool) or not isinstance(part, int) or part < 0:
+            out.add(f"{path}.{name}", "model.bad_where", value=shown(value))
+        return value
+    out.add(path, "model.bad_where", value=shown(value))
     return value
 
 
@@ -249,6 +287,9 @@ _CHECKERS: dict[str, Checker] = {
     "code": _check_code,
     "bool": _check_bool,
     "int": _check_int,
+    "float": _check_float,
+    "sha256": _check_sha256,
+    "where": _check_where,
     "date": _check_date,
     "moment": _check_moment,
     "datetime": _check_moment,

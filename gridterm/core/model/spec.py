@@ -26,10 +26,11 @@ ID_MAX = 64
 class Spec:
     """What one field may hold.
 
-    type: text | long | name | code | bool | int | date | moment | datetime | id_number |
-          phone | list | object | answers | any
+    type: text | long | name | code | bool | int | float | date | moment | datetime |
+          id_number | phone | list | object | answers | sha256 | where | any
     ``moment`` is a date or a timestamp with offset; ``datetime`` requires the timestamp;
-    ``answer`` is one checklist answer.
+    ``answer`` is one checklist answer; ``sha256`` 64 lowercase hex digits; ``where`` the
+    part of a record a photo belongs to.
     """
 
     type: str
@@ -38,8 +39,8 @@ class Spec:
     group: str = ""  # vocabulary group of a code
     item: Spec | None = None  # list item
     fields: dict[str, Spec] | None = None  # object fields
-    min: int | None = None  # int minimum, or list minimum length
-    high: int | None = None  # int maximum
+    min: int | None = None  # int or float minimum, or list minimum length
+    high: int | None = None  # int or float maximum
     up_to_this_year: bool = False  # int maximum is the current year (years of birth)
     choices: tuple[str, ...] | None = None  # the codes of a code, when not a vocabulary group
 
@@ -90,6 +91,39 @@ PARTY = _obj(
     }
 )
 
+# Evidence (issue 16): photos and a place on a report, visit or case.  Both the device and
+# the service validate with these (docs/evidence.md).
+ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/webp")
+ATTACHMENTS_MAX = 20  # photos on one record
+ATTACHMENT_BYTES_MAX = 10 * 1024 * 1024  # one photo, as sent (after shrinking, if any)
+LOCATION_SOURCES = ("gps", "typed")
+
+# Its rules between fields (a point needs both numbers; GPS needs the point; typed needs the
+# place's name) are ``validate.evidence_cross_check``'s.
+LOCATION = _obj(
+    {
+        "lat": Spec("float", min=-90, high=90),
+        "lon": Spec("float", min=-180, high=180),
+        "accuracy_m": Spec("float", min=0, high=1_000_000),
+        "source": Spec("code", True, choices=LOCATION_SOURCES),
+        "place": _text(LINE_MAX),
+        "at": Spec("datetime"),
+    }
+)
+
+ATTACHMENT = _obj(
+    {
+        "sha256": Spec("sha256", True),
+        "name": _text(LINE_MAX, required=True),
+        "size": Spec("int", True, min=1, high=ATTACHMENT_BYTES_MAX),
+        "type": Spec("code", True, choices=ATTACHMENT_TYPES),
+        "taken_at": Spec("datetime"),
+        "where": Spec("where"),
+        "location": LOCATION,
+    }
+)
+ATTACHMENTS = _list(ATTACHMENT, ATTACHMENTS_MAX)
+
 KIND_SPECS: dict[str, Spec] = {
     "household": _obj(
         {
@@ -113,6 +147,8 @@ KIND_SPECS: dict[str, Spec] = {
             "notes": _long(),
             "follow_up": Spec("date"),
             "visited_at": Spec("moment"),
+            "attachments": ATTACHMENTS,
+            "location": LOCATION,
         }
     ),
     "case": _obj(
@@ -168,6 +204,8 @@ KIND_SPECS: dict[str, Spec] = {
             "major": Spec("bool"),
             "closed_at": Spec("moment"),
             "case_no": _text(SHORT_MAX),
+            "attachments": ATTACHMENTS,
+            "location": LOCATION,
         }
     ),
     "report": _obj(
@@ -180,6 +218,8 @@ KIND_SPECS: dict[str, Spec] = {
             "links": _obj({"visit": _text(ID_MAX), "case": _text(ID_MAX)}),
             "closed_on_spot": Spec("bool"),
             "occurred_at": Spec("moment"),
+            "attachments": ATTACHMENTS,
+            "location": LOCATION,
         }
     ),
 }

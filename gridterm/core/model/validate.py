@@ -35,6 +35,8 @@ def data_problems(kind: str, data: Any, out: Collector, today: date) -> Any:
     assert spec.fields is not None, "a kind's spec is an object"
     result = check_fields(spec.fields, data, "data", out, today)
     _CROSS_CHECKS.get(kind, _no_cross_check)(result, out, today)
+    if "attachments" in spec.fields:
+        evidence_cross_check(kind, result, out)
     return result
 
 
@@ -69,6 +71,69 @@ def _visit_cross_check(data: dict[str, Any], out: Collector, today: date) -> Non
         for i, key in enumerate(flagged):
             if isinstance(key, str) and key not in answers:
                 out.add(f"data.flagged[{i}]", "model.flag_unanswered", value=shown(key))
+
+
+# Which part of a record of each kind a photo may belong to, and the list that part is in.
+_WHERE_PARTS: dict[str, dict[str, str | None]] = {
+    "visit": {"item": None},
+    "case": {"session": "sessions", "follow_up": "follow_ups"},
+}
+
+
+def evidence_cross_check(kind: str, data: dict[str, Any], out: Collector) -> None:
+    """The record's place and each photo's make sense; each photo is there once and belongs
+    to a part the record has (a visit's item, a case's session or follow-up by its index); a
+    report's photos belong to the report."""
+    location_check(data.get("location"), "data.location", out)
+    attachments = data.get("attachments")
+    if not isinstance(attachments, list):
+        return
+    for i, photo in enumerate(attachments):
+        if isinstance(photo, dict):
+            location_check(photo.get("location"), f"data.attachments[{i}].location", out)
+    _where_check(kind, attachments, data, out)
+
+
+def location_check(location: Any, path: str, out: Collector) -> None:
+    """A place read from the GPS has its point (both numbers); a typed one has its name."""
+    if not isinstance(location, dict):
+        return
+    # A number that is there but wrong was named by its own check.
+    has_lat, has_lon = location.get("lat") is not None, location.get("lon") is not None
+    if has_lat != has_lon:
+        out.add(f"{path}.{'lon' if has_lat else 'lat'}", "model.location_half")
+    elif location.get("source") == "gps" and not has_lat:
+        out.add(f"{path}.lat", "model.location_gps_needs_point")
+    elif location.get("source") == "typed" and not has_lat and is_empty(location.get("place")):
+        out.add(f"{path}.place", "model.required")
+
+
+def _where_check(kind: str, attachments: list[Any], data: dict[str, Any], out: Collector) -> None:
+    parts = _WHERE_PARTS.get(kind, {})
+    seen: set[str] = set()
+    for i, photo in enumerate(attachments):
+        if not isinstance(photo, dict):
+            continue
+        sha = photo.get("sha256")
+        if isinstance(sha, str):
+            if sha in seen:
+                out.add(f"data.attachments[{i}].sha256", "model.attachment_twice")
+            seen.add(sha)
+        where = photo.get("where")
+        if not isinstance(where, dict) or len(where) != 1:
+            continue
+        ((name, part),) = where.items()
+        if name not in ("item", "session", "follow_up"):
+            continue  # already refused by the photo's own check
+        if name not in parts:
+            out.add(f"data.attachments[{i}].where", "model.where_not_here", value=shown(name))
+            continue
+        list_key = parts[name]
+        listed = data.get(list_key) if list_key else None
+        if list_key and isinstance(part, int) and not isinstance(part, bool):
+            count = len(listed) if isinstance(listed, list) else 0
+            if part >= count:
+                out.add(f"data.attachments[{i}].where", "model.where_missing", n=part + 1)
 
 
 def _no_cross_check(data: dict[str, Any], out: Collector, today: date) -> None:

@@ -65,6 +65,9 @@ def visit_data(draft: dict, template: dict, now: str) -> dict:
         "notes": (draft.get("notes") or "").strip() or None,
         "follow_up": (draft.get("follow_up") or "").strip() or None,
         "visited_at": draft.get("started_at") or now,
+        # Photos (of the visit, or of an item) and the place taken during the walk (issue 16).
+        "attachments": draft.get("attachments") or None,
+        "location": draft.get("location") or None,
     }
     return {k: v for k, v in data.items() if v is not None}
 

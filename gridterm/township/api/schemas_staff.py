@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gridterm.core import workflow
+from gridterm.township.api.schemas_attachments import AttachmentOut
 
 Status = Literal[workflow.STATES]  # type: ignore[valid-type]  # the one list, in its order
 Kind = Literal["household", "visit", "case", "report"]
@@ -145,6 +146,8 @@ class RecordDetail(RecordSummary):
     allowed_transitions: list[str] = Field(default_factory=list)
     revs: list[RevOut] = Field(default_factory=list)
     events: list[EventOut] = Field(default_factory=list)
+    # The photos the record names (issue 16), with whether the service holds each yet.
+    attachments: list[AttachmentOut] = Field(default_factory=list)
 
 
 class TransitionIn(_In):

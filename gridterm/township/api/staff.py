@@ -330,14 +330,15 @@ def export_records(
 ) -> StreamingResponse:
     """The records of the caller's township (a county's: of every township of it) as a file;
     the XLSX workbook ends with a sheet of the county's figures (docs/county.md)."""
-    sessions = service_state(request).sessions
-    with sessions() as session:
+    state = service_state(request)
+    base = state.base_url or str(request.base_url).rstrip("/")
+    with state.sessions() as session:
         towns = scope.township_ids(session, staff)
         figures = None
         if fmt == "xlsx":
             figures = summary.summary(session, staff, summary_from, summary_to)
     where = staff.township_id if not staff.is_county else towns
-    job = export.start(sessions, where, since, kind, figures)
+    job = export.start(state.sessions, where, since, kind, figures, base)
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename(fmt)}"',
         "X-Record-Count": str(job.total),

@@ -22,10 +22,11 @@ Concurrency rules the rest of the service relies on:
 
 from __future__ import annotations
 
+# Tables added by later parts of the service live in modules of their own (attachments,
+# county, departments), imported here so that Base.metadata (Alembic's and the tests' view of the
+# schema) holds every table.
+from gridterm.township.db.attachments import AttachmentContent, AttachmentRef, AttachmentRemoval
 from gridterm.township.db.base import ID, NAMING, Base, UTCDateTime, utcnow
-
-# Tables added by later parts of the service live in modules of their own, imported here so
-# that Base.metadata (Alembic's and the tests' view of the schema) holds every table.
 from gridterm.township.db.county import County, LeaderVillage, Supervision
 from gridterm.township.db.departments import Department
 from gridterm.township.db.engine import (
@@ -92,6 +93,9 @@ __all__ = [
     "write_session",
     "write_session_factory",
     "write_slots",
+    "AttachmentContent",
+    "AttachmentRef",
+    "AttachmentRemoval",
     "Counter",
     "County",
     "LeaderVillage",

@@ -112,3 +112,17 @@ class TransitionRefused(ServiceError):
             to_label=workflow.label(self.to_status, short),
             allowed=", ".join(workflow.allowed(self.from_status)) or "-",
         )
+
+
+class AttachmentRefused(ServiceError):
+    """An upload the service will not take (issue 16): ``code`` says why —
+    ``offset_mismatch`` (``received`` is what the service holds), ``hash_mismatch``,
+    ``not_an_image``, ``too_large``, ``chunk_too_large``, ``bad_content_range``,
+    ``quota_exceeded``."""
+
+    def __init__(self, code: str, *, received: int | None = None, **params: object) -> None:
+        if received is not None:
+            params["received"] = received
+        super().__init__(f"evidence_service.error.{code}", **params)
+        self.code = code
+        self.received = received

@@ -24,7 +24,13 @@ from sqlalchemy import and_, func, or_, select, tuple_
 
 from gridterm.core.model import CHINA_TIME
 from gridterm.township import db
-from gridterm.township.services import export_summary, inputs, records
+from gridterm.township.services import (
+    export_attachments,
+    export_summary,
+    inputs,
+    photo_retention,
+    records,
+)
 from gridterm.township.services.export_columns import KINDS, cells, columns
 from gridterm.township.services.export_names import Names
 from gridterm.township.services.export_xlsx import Sheet, xlsx_chunks
@@ -269,6 +275,7 @@ class Export:
     total: int
     # The county's figures (services/summary.py), a sheet of the workbook (issue 15).
     summary: dict[str, Any] | None = None
+    base_url: str = ""  # where the links to attachments point
 
 
 def start(
@@ -277,27 +284,33 @@ def start(
     since: str | None,
     kind: str | None,
     summary: dict[str, Any] | None = None,
+    base_url: str = "",
 ) -> Export:
     """Count the township's records (a county's townships', given a list) an export of
     ``kind`` since ``since`` (a date or an ISO time, as typed; InvalidInput otherwise) holds;
-    ``summary``: the figures the workbook shows on a sheet of their own."""
+    ``summary``: the figures the workbook shows on a sheet of their own; links to attachments
+    start ``base_url``."""
     conditions = export_conditions(township_id, inputs.parse_moment(since), kind)
     with sessions() as session:
         total = session.execute(
             select(func.count()).select_from(db.Record).where(*conditions)
         ).scalar_one()
-    return Export(sessions, township_id, conditions, total, summary)
+    return Export(sessions, township_id, conditions, total, summary, base_url)
 
 
 def body(job: Export, fmt: str) -> Iterator[bytes]:
     """The file's bytes in chunks, each format streamed as the rows are read."""
     names = Names(job.township_id)
+    with job.sessions() as session:
+        removed = photo_retention.removed_in_township(session, job.township_id)
     if fmt == "xlsx":
 
         def rows_of_kind(kind_name: str) -> Iterator[dict[str, Any]]:
-            return iter_export_rows(job.sessions, job.conditions, (kind_name,), names)
+            rows = iter_export_rows(job.sessions, job.conditions, (kind_name,), names)
+            return export_attachments.with_links(rows, job.base_url, removed)
 
         extra = [export_summary.sheet(job.summary)] if job.summary else []
         return xlsx_stream(rows_of_kind, extra)
     rows = iter_export_rows(job.sessions, job.conditions, KINDS, names)
+    rows = export_attachments.with_links(rows, job.base_url, removed)
     return csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)

@@ -21,6 +21,7 @@ from typing import Any
 from gridterm.core import checklists, workflow
 from gridterm.core.i18n import has, t
 from gridterm.core.model import CHINA_TIME, as_datetime
+from gridterm.township.services import export_attachments
 from gridterm.township.services.labels import vocab_label
 
 LANG = "zh_CN"
@@ -266,6 +267,10 @@ COMMON: list[Column] = [
     Column("handled_by", lambda r: text(r.get("handled_by")), "name"),
     Column("assignee", lambda r: text(r.get("assignee_name")), "name"),
     Column("receipts", lambda r: SEP.join(r.get("receipt_numbers") or [])),
+    # Photos by name and by link, never the images (issue 16); the place with coordinates.
+    Column("location", lambda r: export_attachments.location_cell(data_of(r).get("location"))),
+    Column("attachments", export_attachments.names_cell, "long"),
+    Column("attachment_links", export_attachments.links_cell, "long"),
 ]
 
 BY_KIND: dict[str, list[Column]] = {

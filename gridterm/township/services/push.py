@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from gridterm.core import model, workflow
 from gridterm.core.i18n import t
 from gridterm.township import db
-from gridterm.township.services import bulk_sql, identity, review
+from gridterm.township.services import attachments, bulk_sql, identity, review
 from gridterm.township.services import tiers as tier_rules
 from gridterm.township.services.errors import IdempotencyKeyReused
 from gridterm.township.services.incoming import (
@@ -293,6 +293,7 @@ def _store(
     for item in stored:
         results.settle(item, "stored")
     _upsert_current(session, device, stored, now)
+    attachments.note_refs(session, ((item.id, item.record.get("data")) for item in stored))
     # Only a record that existed before, or one that enters in another state than the
     # default, can have a workflow consequence: spare the rest a lookup.
     affected = [

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import workflow
 from gridterm.township import db
-from gridterm.township.services import departments, ladder, scope
+from gridterm.township.services import attachments, departments, ladder, scope
 from gridterm.township.services.errors import NotFound
 from gridterm.township.services.inputs import CONTROL
 from gridterm.township.services.labels import vocab_label
@@ -210,4 +210,5 @@ def detail(
         "allowed_transitions": allowed_moves(session, rec, staff),
         "revs": [_rev(rev, device_name) for rev, device_name in rows],
         "events": [_event(e, a) for e, a in events],
+        "attachments": attachments.for_record(session, rec.data),
     }

@@ -24,6 +24,7 @@ from gridterm.core.i18n import t
 from gridterm.ui.kit.palette import KeyCommands
 from gridterm.ui.kit.shell import ShellApp
 from gridterm.ui.kit.times import local_now
+from gridterm.ui.staff import photos
 from gridterm.ui.staff.tiers import is_county_role
 
 BASE_DEPTH = 2  # the default screen + the incoming list (or the token screen)
@@ -59,6 +60,8 @@ class StaffApp(ShellApp):
         export_folder: Path | None = None,
     ) -> None:
         super().__init__(clock=clock)
+        # Before the app owns the terminal: textual-image asks it what it can draw.
+        photos.prepare()
         self.login_message = login_message
         #: where the export dialog proposes to save (the folder the console was started in)
         self.export_folder = export_folder or Path.cwd()

@@ -22,6 +22,7 @@ from gridterm.core.usecases.receipts import party_receipts
 from gridterm.ui.kit import tables
 from gridterm.ui.kit.confirm import ConfirmScreen
 from gridterm.ui.officer.screens.base import GridScreen
+from gridterm.ui.officer.screens.case_evidence import CaseEvidence
 from gridterm.ui.officer.screens.feedback import tier_mark
 from gridterm.ui.officer.screens.visit_kit import (
     changed,
@@ -147,7 +148,7 @@ class CaseListScreen(GridScreen):
         self.dismiss(None)
 
 
-class CaseScreen(GridScreen):
+class CaseScreen(CaseEvidence, GridScreen):
     """One case file.  Letters open the forms for each part of it."""
 
     TITLE_KEY = "wf.screen.case"
@@ -163,6 +164,8 @@ class CaseScreen(GridScreen):
         Binding("r", "report", "wf.key.raise_report", id="wf.case.report"),
         Binding("t", "receipt", "wf.key.party_receipt", id="wf.case.receipt"),
         Binding("x", "close_case", "wf.key.close_case", id="wf.case.close"),
+        Binding("i", "photos", "evidence.key.photos", id="evidence.case.photos"),
+        Binding("g", "place", "evidence.key.place", id="evidence.case.place"),
         Binding("escape", "back", "wf.key.back", id="wf.case.back"),
     ]
 
@@ -223,6 +226,7 @@ class CaseScreen(GridScreen):
         ]
         if d.get("major"):
             lines.append(t("wf.case.line.major"))
+        lines.append(self.evidence_text())
         lines.append("")
         lines.extend(self.party_lines())
         lines.append(t("wf.case.section.mediators"))

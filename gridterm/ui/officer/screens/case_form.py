@@ -14,6 +14,7 @@ from typing import Any
 from textual.binding import Binding
 
 from gridterm.core import model
+from gridterm.core.attachments import claim, contents_of, photos_of
 from gridterm.core.i18n import t
 from gridterm.core.usecases.date_checks import case_follow_up_floor, not_after, not_before
 from gridterm.ui.officer.screens.visit_kit import (
@@ -205,6 +206,7 @@ class CasePartForm(FormScreen):
         super().__init__()
         self.case_id = case_id
         self.record: dict = {}
+        self.photos: list[dict] | None = None  # the case's photos once ctrl+o changed them
 
     @property
     def data(self) -> dict:
@@ -212,17 +214,38 @@ class CasePartForm(FormScreen):
             self.record = self.app.store.get(self.case_id) or {"data": {}}
         return self.record["data"]
 
+    def part_photos(self, where: dict, what: str) -> None:
+        """ctrl+o: the photos of the session or follow-up this form saves (kept with it)."""
+        from gridterm.ui.officer.screens.attachments import AttachmentsScreen
+
+        def done(entries: list[dict] | None) -> None:
+            if entries is not None:
+                self.photos = entries
+                self.notify(t("evidence.line.photos", count=len(photos_of(entries, where))))
+
+        current = self.photos if self.photos is not None else self.data.get("attachments") or []
+        self.app.push_screen(AttachmentsScreen(current, where, what), done)
+
     def store_data(self, data: dict, message_key: str) -> None:
+        if self.photos is not None:
+            data["attachments"] = self.photos
         record = self.app.store.update(self.case_id, data=data)
+        claim(contents_of(self.app.store), record)
         changed(self.app, record["id"])
         self.app.notify(t(message_key))
         self.dismiss(record)
 
 
 class SessionFormScreen(CasePartForm):
-    """One mediation session: date, place, who was present, what was said, the result."""
+    """One mediation session: date, place, who was present, what was said, the result;
+    ctrl+o its photos."""
 
     TITLE_KEY = "wf.screen.session"
+    BINDINGS = [Binding("ctrl+o", "photos", "evidence.key.photos", id="evidence.session.photos")]
+
+    def action_photos(self) -> None:
+        n = len(self.data.get("sessions") or [])
+        self.part_photos({"session": n}, t("evidence.what.session", n=n + 1))
 
     def fields(self) -> Iterable[Field]:
         data = self.data
@@ -331,10 +354,15 @@ class FollowUpFormScreen(CasePartForm):
     performed? satisfied? risk of it flaring up again? a note."""
 
     TITLE_KEY = "wf.screen.follow_up"
+    BINDINGS = [Binding("ctrl+o", "photos", "evidence.key.photos", id="evidence.follow_up.photos")]
 
     def __init__(self, case_id: str, index: int | None = None) -> None:
         super().__init__(case_id)
         self.index = index
+
+    def action_photos(self) -> None:
+        n = self.index if self.index is not None else len(self.data.get("follow_ups") or [])
+        self.part_photos({"follow_up": n}, t("evidence.what.follow_up", n=n + 1))
 
     def fields(self) -> Iterable[Field]:
         follow_ups = self.data.get("follow_ups") or []

@@ -1,4 +1,5 @@
-"""Outbox: what is queued, what needs attention (and why), what was sent."""
+"""Outbox: what is queued, what needs attention (and why), what was sent; and the photos
+(issue 16): how many wait, the bytes left, which need the officer (listed under 2)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from gridterm.core.attachments import PhotoQueue, contents_of, megabytes, photo_queue
 from gridterm.core.i18n import t
 from gridterm.core.record_text import kind_label, summary
 from gridterm.core.usecases.outbox import VIEWS, OutboxViews, outbox_views
@@ -34,10 +36,12 @@ class OutboxScreen(GridScreen):
         self.rows: dict[str, list[dict]] = {v: [] for v in VIEWS}
         self.counts: dict[str, int] = dict.fromkeys(VIEWS, 0)
         self.households: dict[str, dict] = {}
+        self.photos = PhotoQueue()
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="ob-notice", classes="notice", markup=False)
         yield Static("", id="ob-tabs", classes="section-title", markup=False)
+        yield Static("", id="ob-photos", classes="hint", markup=False)
         table = DataTable(id="ob-table", cursor_type="row", zebra_stripes=True)
         table.add_column(t("tui.col.kind"), key="kind")
         table.add_column(t("tui.col.summary"), key="summary")
@@ -61,11 +65,26 @@ class OutboxScreen(GridScreen):
     def load(self) -> None:
         # Archived sent records are read in this thread: the list appears when it is whole.
         views = outbox_views(self.app.store, SENT_SHOWN)
-        self.app.call_from_thread(self._loaded, views)
+        photos = photo_queue(self.app.store, contents_of(self.app.store))
+        self.app.call_from_thread(self._loaded, views, photos)
 
-    def _loaded(self, views: OutboxViews) -> None:
+    def _loaded(self, views: OutboxViews, photos: PhotoQueue | None = None) -> None:
         self.rows, self.counts, self.households = views.rows, views.counts, views.households
+        self.photos = photos or PhotoQueue()
         self.show()
+
+    def photo_text(self) -> str:
+        """The photos' line: waiting and bytes left; those needing attention (listed under 2)."""
+        lines = []
+        if self.photos.waiting:
+            left = megabytes(self.photos.bytes_left)
+            lines.append(t("evidence.outbox.waiting", count=len(self.photos.waiting), left=left))
+        problems = self.photos.attention
+        if problems and self.view == "attention":
+            lines.extend(p.message for p in problems)
+        elif problems:
+            lines.append(t("evidence.outbox.problems", count=len(problems)))
+        return "\n".join(lines)
 
     def show(self) -> None:
         tabs = []
@@ -73,6 +92,9 @@ class OutboxScreen(GridScreen):
             text = t(f"tui.outbox.tab.{view}", count=self.counts[view])
             tabs.append(f"[{n} {text}]" if view == self.view else f" {n} {text} ")
         self.query_one("#ob-tabs", Static).update(" ".join(tabs))
+        photo_line = self.query_one("#ob-photos", Static)
+        photo_line.update(self.photo_text())
+        photo_line.display = bool(self.photos.waiting or self.photos.attention)
         table = self.query_one("#ob-table", DataTable)
         table.clear()
         now = self.app.now()
@@ -127,4 +149,8 @@ class OutboxScreen(GridScreen):
             text = t("tui.outbox.sent_rev", rev=record.get("rev", 1))
         else:
             text = t("tui.outbox.queued_rev", rev=record.get("rev", 1))
+        waiting = self.photos.by_record().get(record_id)
+        if waiting:
+            count, left = waiting
+            text += "\n" + t("evidence.outbox.record_photos", count=count, left=megabytes(left))
         self.query_one("#ob-detail", Static).update(text)

@@ -6,6 +6,8 @@ visit or case it came from, and 就地办结 (closed on the spot).
 the fields and dismisses with the report's data; the visit saves it together with itself.
 ``ReportFormScreen(record_id=…)`` edits a saved report (opened from the Outbox or Feedback):
 pre-filled from it, the township's state and reply at the top, ctrl+s saves a new rev.
+ctrl+o opens the report's photos, ctrl+g its place (``attachments.py``); both are saved with
+the report.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.widgets import Input
+from textual.binding import Binding
+from textual.widgets import Input, Static
 
-from gridterm.core import model
+from gridterm.core import attachments, model
 from gridterm.core.households import find_household, household_data, household_place
 from gridterm.core.i18n import t
 from gridterm.core.usecases.date_checks import not_after
@@ -40,6 +43,10 @@ class ReportFormScreen(FormScreen):
     TITLE_KEY = "wf.screen.report"
     CSS_PATH = "report.tcss"
     KIND = "report"
+    BINDINGS = [
+        Binding("ctrl+o", "photos", "evidence.key.photos", id="evidence.report.photos"),
+        Binding("ctrl+g", "place", "evidence.key.place", id="evidence.report.place"),
+    ]
 
     def __init__(
         self,
@@ -58,6 +65,8 @@ class ReportFormScreen(FormScreen):
             self.editing = self.app.store.get(record_id)
             prefill = {**((self.editing or {}).get("data") or {}), **(prefill or {})}
         self.prefill = dict(prefill or {})
+        self.photos: list[dict] = list(self.prefill.get("attachments") or [])
+        self.location: dict | None = self.prefill.get("location") or None
         self.persist = save
         self.household_id = household_id
         links = dict(self.prefill.get("links") or {})
@@ -74,11 +83,40 @@ class ReportFormScreen(FormScreen):
 
             yield TownshipState(self.editing, id="report-state")
         yield from super().compose_body()
+        yield Static("", id="report-evidence", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._show_evidence()
         if self.household_id and not self.prefill.get("place"):
             self._fill_from_household(self.household_id)
+
+    def _show_evidence(self) -> None:
+        from gridterm.ui.officer.screens.attachments import evidence_line
+
+        line = evidence_line(self.photos, None, self.location) + "  " + t("evidence.form_keys")
+        self.query_one("#report-evidence", Static).update(line)
+
+    def action_photos(self) -> None:
+        from gridterm.ui.officer.screens.attachments import AttachmentsScreen
+
+        def done(entries: list[dict] | None) -> None:
+            if entries is not None:
+                self.photos = entries
+                self._show_evidence()
+
+        what = t("evidence.what.report")
+        self.app.push_screen(AttachmentsScreen(self.photos, None, what), done)
+
+    def action_place(self) -> None:
+        from gridterm.ui.officer.screens.attachments import PlaceScreen
+
+        def done(location: dict | None) -> None:
+            if location is not None:
+                self.location = location or None
+                self._show_evidence()
+
+        self.app.push_screen(PlaceScreen(self.location), done)
 
     def _fill_from_household(self, household_id: str) -> None:
         """A report raised from a household: its address is the place, its head raised it."""
@@ -131,6 +169,10 @@ class ReportFormScreen(FormScreen):
         links = {k: v for k, v in (self.prefill.get("links") or {}).items() if v}
         if links:
             data["links"] = links
+        if self.photos:
+            data["attachments"] = self.photos
+        if self.location:
+            data["location"] = self.location
         return data
 
     def save(self, values: dict[str, Any]) -> None:
@@ -142,14 +184,16 @@ class ReportFormScreen(FormScreen):
         if self.record_id:
             kept = dict((self.editing or {}).get("data") or {})
             # Fields the form shows are replaced (a cleared one removed); the rest is kept.
-            for key in (*FIELDS, "closed_on_spot"):
+            for key in (*FIELDS, "closed_on_spot", "attachments", "location"):
                 kept.pop(key, None)
             record = self.app.store.update(self.record_id, data={**kept, **data})
+            attachments.claim(attachments.contents_of(self.app.store), record)
             changed(self.app, record["id"])
             self.app.notify(t("records.saved"))
             self.dismiss(record)
             return
         record = self.app.store.create("report", data)
+        attachments.claim(attachments.contents_of(self.app.store), record)
         changed(self.app, record["id"])
         self.app.notify(t("wf.report.saved"))
         offer_receipt(self, record, then=lambda: self.dismiss(record))

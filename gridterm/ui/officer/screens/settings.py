@@ -1,4 +1,5 @@
-"""Settings: language, data folder, enrollment, printer, visit frequency rules."""
+"""Settings: language, data folder, enrollment, printer, visit frequency rules, photos (how
+long a photo the township holds stays here; whether a photo's place may travel)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from gridterm.core.attachments import PhotoSettings, photo_settings, save_photo_settings
+from gridterm.core.attachments.settings import parse_keep_days
 from gridterm.core.dates import DEFAULT_ZONE, zone_named
 from gridterm.core.i18n import get_language, t
 from gridterm.core.model import label, vocab
 from gridterm.core.usecases.home import visit_rules
-from gridterm.ui.kit.form import Field
+from gridterm.ui.kit.form import Field, TickBox
 from gridterm.ui.officer.screens.base import GridScreen
 
 LANG_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -22,6 +25,14 @@ def _days_validator(value: str) -> str | None:
         return t("tui.settings.days_needed")
     if not value.isdigit() or not 1 <= int(value) <= 366:
         return t("tui.settings.days_range")
+    return None
+
+
+def _keep_validator(value: str) -> str | None:
+    try:
+        parse_keep_days(value)
+    except ValueError:
+        return t("evidence.settings.keep_range")
     return None
 
 
@@ -89,7 +100,23 @@ class SettingsScreen(GridScreen):
                     validator=lambda v: _days_validator(v) if v else None,
                     placeholder=t("tui.settings.tag_default"),
                 )
+            yield from self._photo_fields()
             yield Static("", id="st-status", markup=False)
+
+    def _photo_fields(self) -> ComposeResult:
+        photos = photo_settings(self.app.store)
+        yield Static(t("evidence.settings.title"), classes="section-title")
+        yield Static(t("evidence.settings.keep_hint"), classes="hint", markup=False)
+        yield Field(
+            "photos_keep_days",
+            t("evidence.settings.keep_days"),
+            "" if photos.keep_days is None else str(photos.keep_days),
+            validator=_keep_validator,
+            placeholder=t("evidence.settings.keep_forever"),
+        )
+        yield TickBox(
+            t("evidence.settings.allow_location"), photos.allow_location, id="st-photo-location"
+        )
 
     @staticmethod
     def _rule_tags(per_tag: dict) -> list[str]:
@@ -139,6 +166,9 @@ class SettingsScreen(GridScreen):
         self.app.store.meta_update(
             {"printer": printer or None, "visit_rules": rules, "timezone": zone}
         )
+        keep = parse_keep_days(self.query_one("#field-photos_keep_days", Field).value)
+        allowed = self.query_one("#st-photo-location", TickBox).value
+        save_photo_settings(self.app.store, PhotoSettings(keep, allowed))
         self.app.set_zone(zone)
         self.query_one("#st-status", Static).update(t("tui.settings.saved"))
         self.app.notify(t("tui.settings.saved"))

@@ -5,7 +5,8 @@ confirmed with enter; enter goes on, escape goes back one item.  A required item
 passed without an answer.  An answer that needs follow-up (the template's ``flag_if``)
 offers an event report pre-filled from the item.  The walk is kept as a draft in the store
 (``gridterm.core.usecases.visits``), saved once per answered item, so a visit cut off by a
-kill or a flat battery resumes at the same item.
+kill or a flat battery resumes at the same item.  ctrl+o opens the photos of the item on
+screen (on the summary: of the visit), ctrl+g the visit's place; both wait in the draft.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from gridterm.core import checklists, dates
+from gridterm.core import attachments, checklists, dates
 from gridterm.core.households import household_data, household_place
 from gridterm.core.i18n import t
 from gridterm.core.usecases.date_checks import not_before
@@ -62,6 +63,8 @@ class VisitWalkScreen(VisitSummaryStep):
         Binding("escape", "previous", "wf.key.previous", id="wf.visit.previous"),
         Binding("ctrl+s", "save", "wf.key.save", id="wf.visit.save"),
         Binding("ctrl+r", "report", "wf.key.raise_report", id="wf.visit.report"),
+        Binding("ctrl+o", "photos", "evidence.key.photos", id="evidence.visit.photos"),
+        Binding("ctrl+g", "place", "evidence.key.place", id="evidence.visit.place"),
     ]
 
     def __init__(self, household: dict, template: dict, draft: dict) -> None:
@@ -121,9 +124,11 @@ class VisitWalkScreen(VisitSummaryStep):
         title = checklists.text(self.template["title"])
         kind = item["type"]
         required = t("wf.visit.required") if item.get("required") else t("wf.visit.optional")
-        self.query_one("#visit-progress", Static).update(
-            t("wf.visit.progress", n=self.index + 1, total=len(self.items), template=title)
-        )
+        progress = t("wf.visit.progress", n=self.index + 1, total=len(self.items), template=title)
+        photos = attachments.photos_of(self.draft.get("attachments") or [], {"item": item["key"]})
+        if photos:
+            progress += t("evidence.line.sep") + t("evidence.line.photos", count=len(photos))
+        self.query_one("#visit-progress", Static).update(progress)
         self.query_one("#visit-item", Static).update(
             f"{checklists.text(item['label'])}  [{required}]"
         )
@@ -301,6 +306,38 @@ class VisitWalkScreen(VisitSummaryStep):
         keep_draft(self.app.store, self.draft)
         self.app.notify(t("wf.visit.kept_as_draft"))
         self.dismiss(None)
+
+    # -- photos and the place -------------------------------------------------------------------
+    def action_photos(self) -> None:
+        from gridterm.ui.officer.screens.attachments import AttachmentsScreen
+
+        item = self.item
+        if item is None:
+            where, what = None, t("evidence.what.visit")
+        else:
+            where = {"item": item["key"]}
+            what = t("evidence.what.item", n=self.index + 1, label=checklists.text(item["label"]))
+
+        def done(entries: list[dict] | None) -> None:
+            if entries is not None:
+                self.draft["attachments"] = entries
+                keep_draft(self.app.store, self.draft)  # a kill now keeps the photos
+                self.show(keep_typed=True)
+
+        self.app.push_screen(
+            AttachmentsScreen(self.draft.get("attachments") or [], where, what), done
+        )
+
+    def action_place(self) -> None:
+        from gridterm.ui.officer.screens.attachments import PlaceScreen
+
+        def done(location: dict | None) -> None:
+            if location is not None:
+                self.draft["location"] = location or None
+                keep_draft(self.app.store, self.draft)
+                self.show(keep_typed=True)
+
+        self.app.push_screen(PlaceScreen(self.draft.get("location")), done)
 
     # -- answering ---------------------------------------------------------------------------
     def record(self, value: Any) -> None:

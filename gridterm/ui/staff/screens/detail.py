@@ -3,7 +3,8 @@
 Keys: t moves it on in the workflow (only the moves the service allows: for a county's
 staff, sign for it, assign it to a county department, return it, done), p writes feedback
 and a public reply without a move, c adds a comment between staff, g sets its risk tier
-(with a reason), u supervises it (督办: county staff and leaders), r reloads.
+(with a reason), u supervises it (督办: county staff and leaders), r reloads, f shows its
+photos one at a time (issue 16), m opens its place on a map in the browser.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -27,7 +28,7 @@ from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import full_time
 from gridterm.ui.kit.workers import ReportsWorkerFailures
-from gridterm.ui.staff import text, tiers
+from gridterm.ui.staff import photos, text, tiers
 from gridterm.ui.staff.case_file import case_file
 from gridterm.ui.staff.diff import diff, show
 from gridterm.ui.staff.record_words import Words, referenced_ids
@@ -173,7 +174,11 @@ class DetailScreen(ReportsWorkerFailures, Screen):
         Binding("g", "tier", "countyview.key.tier", id="staff.detail.tier"),
         Binding("u", "supervise", "countyview.key.supervise", id="staff.detail.supervise"),
         Binding("r", "reload", "staff.key.refresh", id="staff.detail.refresh"),
+        Binding("f", "photos", "evidence_service.key.photos", id="staff.detail.photos"),
+        Binding("m", "map", "evidence_service.key.map", id="staff.detail.map"),
     ]
+    # Shown on their own (the place among the facts, photos in their section), not as data.
+    OWN_SECTIONS = ("attachments", "location")
 
     def __init__(self, record_id: str) -> None:
         super().__init__()
@@ -181,11 +186,17 @@ class DetailScreen(ReportsWorkerFailures, Screen):
         self.record: dict | None = None
         # Records this one points at (its household, linked visit or case), read with it.
         self.linked: dict[str, dict] = {}
+        # Thumbnails of its photos, by SHA-256, fetched once.
+        self.thumbs: dict[str, bytes] = {}
 
     def compose(self) -> ComposeResult:
         yield AppHeader("staff.detail.title")
         with VerticalScroll(id="dt-body"):
             yield Static(t("staff.detail.loading"), id="dt-facts")
+            yield Static(
+                t("evidence_service.console.photos"), classes="section-title", id="dt-photos-title"
+            )
+            yield Vertical(id="dt-photos")
             yield Static(
                 t("staff.detail.section.data"), classes="section-title", id="dt-data-title"
             )
@@ -295,7 +306,14 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             if value:
                 facts.append("\n" + t(key) + t("staff.colon"), style="dim")
                 facts.append(str(value))
+        location = (record.get("data") or {}).get("location")
+        if photos.location_text(location):
+            facts.append(
+                "\n" + t("evidence_service.console.location") + t("staff.colon"), style="dim"
+            )
+            facts.append_text(photos.location_line(location))
         self.query_one("#dt-facts", Static).update(facts)
+        self.show_photos(record.get("attachments") or [])
         self.show_data(record, words, now)
         self.query_one("#dt-history", Static).update(
             Text("\n").join(history_lines(record.get("revs") or [], now, words))
@@ -314,7 +332,8 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             return
         title.update(t("staff.detail.section.data"))
         data = Text()
-        for path, value in leaves(record.get("data") or {}):
+        shown = {k: v for k, v in (record.get("data") or {}).items() if k not in self.OWN_SECTIONS}
+        for path, value in leaves(shown):
             if data:
                 data.append("\n")
             data.append(label_of(path, words) + t("staff.colon"), style="dim")
@@ -322,6 +341,49 @@ class DetailScreen(ReportsWorkerFailures, Screen):
             if words.flag(path, value):
                 data.append("  " + t("staff.detail.flagged"), style="bold yellow")
         self.query_one("#dt-data", Static).update(data)
+
+    # -- photos and the place (issue 16) -----------------------------------------------------
+    def show_photos(self, items: list[dict]) -> None:
+        """Each photo's caption, and its picture once fetched (:meth:`load_photos`)."""
+        box = self.query_one("#dt-photos", Vertical)
+        self.query_one("#dt-photos-title").display = box.display = bool(items)
+        box.remove_children()
+        now = self.app.now()
+        for index, item in enumerate(items):
+            box.mount(Static(photos.caption(index, item, now), classes="photo-caption"))
+            if item.get("sha256") in self.thumbs:
+                box.mount(photos.picture(self.thumbs[item["sha256"]], classes="photo-thumb"))
+        if items and not photos.can_draw():
+            note = Text(t("evidence_service.console.not_drawn"))
+            box.mount(Static(note, classes="photo-note"))
+            return
+        missing = [i for i in items if i.get("available") and i.get("sha256") not in self.thumbs]
+        if missing:
+            self.load_photos(missing)
+
+    @work(thread=True, exclusive=True, group="detail-photos", exit_on_error=False)
+    def load_photos(self, items: list[dict]) -> None:
+        with self.app.api() as api:
+            for item in items:
+                self.thumbs[item["sha256"]], _kind = api.attachment(item["sha256"], thumb=True)
+        self.app.call_from_thread(self.show_photos, (self.record or {}).get("attachments") or [])
+
+    def action_photos(self) -> None:
+        items = [i for i in (self.record or {}).get("attachments") or [] if i.get("available")]
+        if not items:
+            self.notify(t("evidence_service.console.no_photos"), severity="warning")
+            return
+        from gridterm.ui.staff.screens.photos import PhotoScreen
+
+        self.app.push_screen(PhotoScreen(items))
+
+    def action_map(self) -> None:
+        url = photos.map_url(((self.record or {}).get("data") or {}).get("location"))
+        if url is None:
+            self.notify(t("evidence_service.console.no_map"), severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify(t("evidence_service.console.map_opened", url=url))
 
     # -- actions -----------------------------------------------------------------------------
     def action_transition(self) -> None:
