@@ -15,6 +15,18 @@ when that rev closes it (:func:`status_after_new_rev`); that is the device's mov
 staff transition.
 Which changes need a reason is data too (``REASON_REQUIRED``).
 
+The village's own affairs (三务公开, issue 17) have a second, smaller machine beside it,
+in this same module (``VILLAGE_STATES``, ``VILLAGE_TRANSITIONS``):
+
+    notice:  submitted ─┬─> published ──> superseded   (by the service, when a correction
+                        └─> returned (reason)            of it is published)
+    matter:  filed                                     (四议两公开: the township keeps it on
+                                                        file; its notices are published)
+
+A notice enters as ``submitted`` and a returned one comes back as ``submitted`` with the
+officer's next rev.  ``superseded`` is never a staff move (``BY_SERVICE``): publishing a
+correction makes it.  ``ALL_STATES`` is every state a record can carry.
+
 This is the one list of states and moves: the model's "closed" test, the staff API's schema
 and the vocabulary's labels all follow it (tests/core/test_workflow.py checks that
 ``vocab.json`` labels exactly these states).  Labels live in ``vocab.json``, with the other
@@ -63,6 +75,32 @@ REASON_REQUIRED: frozenset[str] = frozenset({"returned", "extended"})
 # and the officer still owes a fix.
 OPEN_STATES: frozenset[str] = frozenset({"reported", "accepted", "assigned", "in_hand", "extended"})
 CLOSED_STATES: frozenset[str] = frozenset({"done", "checked_back", "closed_on_spot"})
+
+
+# The village's affairs: labels in ``vocab.json``'s ``village_status`` group.
+VILLAGE_STATES: tuple[str, ...] = ("submitted", "published", "superseded", "filed")
+
+VILLAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    "submitted": frozenset({"published", "returned"}),
+    "published": frozenset({"superseded"}),
+    "superseded": frozenset(),
+    "filed": frozenset(),
+}
+
+# Moves the service makes as the consequence of another, never chosen by staff: a published
+# notice is superseded when its correction is published.
+BY_SERVICE: frozenset[str] = frozenset({"superseded"})
+
+# Waiting for the township (a review), and done with.
+VILLAGE_OPEN: frozenset[str] = frozenset({"submitted"})
+VILLAGE_CLOSED: frozenset[str] = frozenset({"published", "superseded", "filed"})
+
+ALL_STATES: tuple[str, ...] = STATES + VILLAGE_STATES
+
+_MOVES: dict[str, frozenset[str]] = {**TRANSITIONS, **VILLAGE_TRANSITIONS}
+
+# The kinds of the village's affairs and the state each enters the township in.
+_VILLAGE_ENTRY = {"notice": "submitted", "matter": "filed"}
 
 
 class TransitionError(Exception):
@@ -116,6 +154,8 @@ def closed_by_officer(kind: str, data: Mapping[str, Any] | None) -> bool:
 
 def initial_status(kind: str, data: Mapping[str, Any] | None) -> str:
     """The state a record enters the township with on its first push."""
+    if kind in _VILLAGE_ENTRY:
+        return _VILLAGE_ENTRY[kind]
     return "closed_on_spot" if closed_by_officer(kind, data) else INITIAL
 
 
