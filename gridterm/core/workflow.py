@@ -119,23 +119,34 @@ def label(status: str, lang: str = "zh") -> str:
     English names are lower case: the service puts them in the middle of a sentence
     ("cannot move from in hand to reported").  Any other status or language: unchanged.
     """
-    if status not in STATES or lang not in ("zh", "en"):
+    if status not in ALL_STATES or lang not in ("zh", "en"):
         return status
-    text = vocab.label("status", status, lang)
+    text = vocab.label(vocab_group(status), status, lang)
     return text.lower() if lang == "en" else text
 
 
+def vocab_group(status: str) -> str:
+    """The ``vocab.json`` group that names ``status``: ``status`` or ``village_status``."""
+    return "village_status" if status in VILLAGE_STATES else "status"
+
+
 def allowed(from_status: str) -> list[str]:
-    """The states a record in ``from_status`` may move to, in workflow order."""
-    targets = TRANSITIONS.get(from_status, frozenset())
-    return [s for s in STATES if s in targets]
+    """The states staff may move a record in ``from_status`` to, in workflow order (the
+    service's own moves, ``BY_SERVICE``, are not among them)."""
+    targets = _MOVES.get(from_status, frozenset()) - BY_SERVICE
+    return [s for s in ALL_STATES if s in targets]
 
 
-def check(from_status: str, to_status: str, reason: str | None = None) -> None:
-    """Raise :class:`TransitionError` unless ``from_status -> to_status`` is allowed."""
-    if to_status not in TRANSITIONS:
+def check(
+    from_status: str, to_status: str, reason: str | None = None, *, by_service: bool = False
+) -> None:
+    """Raise :class:`TransitionError` unless ``from_status -> to_status`` is allowed (to
+    staff; ``by_service``: to the service itself, which alone makes the ``BY_SERVICE`` moves)."""
+    if to_status not in _MOVES:
         raise TransitionError("unknown_status", from_status, to_status)
-    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+    if to_status not in _MOVES.get(from_status, frozenset()) or (
+        to_status in BY_SERVICE and not by_service
+    ):
         raise TransitionError("invalid_transition", from_status, to_status)
     if to_status in REASON_REQUIRED and not (reason or "").strip():
         raise TransitionError("reason_required", from_status, to_status)
