@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from gridterm.core import model, receipts
 from gridterm.core.i18n import t
+from gridterm.core.model.affairs import display_money
 from gridterm.core.receipts import render
 from gridterm.township import db
 
@@ -88,7 +89,7 @@ def period(start: str | None, end: str | None) -> str:
 
 
 def type_label(kind: str) -> str:
-    return plain(f"type.{kind}") if kind in ("party", "village", "finance", "four_two") else kind
+    return model.label("notice_type", kind, "zh") if kind else ""
 
 
 def number_text(number: str) -> str:
@@ -112,27 +113,43 @@ def row_text(row: dict[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _money(text: Any) -> str:
+    return e(display_money(text)) if text not in (None, "") else ""
+
+
 def finance_table(rows: list[dict[str, Any]] | None, totals: Any) -> str:
+    """The finance rows as a table (on a phone, each row a card whose cells say their
+    column: ``data-label``)."""
     if not rows and not isinstance(totals, dict):
         return ""
-    head = "".join(
-        f"<th>{say(f'table.{k}')}</th>" for k in ("item", "income", "spending", "voucher")
-    )
+    names = {k: say(f"table.{k}") for k in ("item", "income", "spending", "voucher", "total")}
+    head = "".join(f"<th>{names[k]}</th>" for k in ("item", "income", "spending", "voucher"))
+
+    def cell(key: str, value: str, css: str = "") -> str:
+        return f'<td class="{css or key}" data-label="{names[key]}">{value}</td>'
+
     body = "".join(
-        f"<tr><td>{e(r.get('item'))}</td><td class=money>{e(r.get('income'))}</td>"
-        f"<td class=money>{e(r.get('spending'))}</td><td>{e(r.get('voucher'))}</td></tr>"
+        "<tr>"
+        + cell("item", e(r.get("item")))
+        + cell("income", _money(r.get("income")), "money")
+        + cell("spending", _money(r.get("spending")), "money")
+        + cell("voucher", e(r.get("voucher")))
+        + "</tr>"
         for r in rows or []
     )
     foot = ""
     if isinstance(totals, dict):
         foot = (
-            f"<tfoot><tr><td>{say('table.total')}</td>"
-            f"<td class=money>{e(totals.get('income'))}</td>"
-            f"<td class=money>{e(totals.get('spending'))}</td><td></td></tr></tfoot>"
+            "<tfoot><tr>"
+            + cell("total", names["total"], "item")
+            + cell("income", _money(totals.get("income")), "money")
+            + cell("spending", _money(totals.get("spending")), "money")
+            + cell("voucher", "")
+            + "</tr></tfoot>"
         )
     return (
-        '<table class="rows" data-rows><colgroup><col class="item"><col><col><col></colgroup>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table>"
+        f'<table class="rows" data-rows><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody>{foot}</table>"
     )
 
 
