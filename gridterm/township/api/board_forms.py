@@ -35,7 +35,7 @@ from gridterm.township.services.errors import (
 
 router = APIRouter(tags=["public"])
 
-FIELD_MAX = 64 * 1024  # a question is 500 characters; anything far longer is not read
+FIELD_MAX = 256 * 1024  # a question is 500 characters; a field far longer is not read
 _H = {"content": HTML}
 
 
@@ -52,16 +52,17 @@ def _body(*fields: str) -> dict[str, Any]:
     }
 
 
-async def _fields(request: Request, *names: str) -> dict[str, str]:
-    """The named text fields of a posted form; missing, files and junk read as ""."""
+async def _fields(request: Request, *names: str) -> dict[str, str] | None:
+    """The named text fields of a posted form (missing ones and files read as ""); None
+    when the body cannot be read as a form (broken, too many fields, a field too long)."""
     try:
         form = await request.form(max_files=0, max_fields=20, max_part_size=FIELD_MAX)
     except HTTPException as exc:
         if exc.status_code != 400:
             raise
-        return dict.fromkeys(names, "")
+        return None
     except (MultiPartException, UnicodeDecodeError, ValueError):
-        return dict.fromkeys(names, "")
+        return None
     return {n: v if isinstance(v := form.get(n), str) else "" for n in names}
 
 
@@ -112,8 +113,12 @@ async def ask(request: Request, number: str = Path(description="The notice's num
         return answer
     fields = await _fields(request, "text", "phone")
     parsed = notice_views.parse_number(number)
-    typed = Form(text=fields["text"][:2000], phone=fields["phone"][:40])
+    typed = Form(
+        text=(fields or {}).get("text", "")[:2000], phone=(fields or {}).get("phone", "")[:40]
+    )
     try:
+        if fields is None:
+            raise QuestionRefused("unreadable")
         await run_write(request, _ask, parsed, fields["text"], fields["phone"])
     except NotFound:
         return _html(nothing_page("notice"), 404)
@@ -190,6 +195,8 @@ async def sign(request: Request, token: str = Path(description="The member's lin
         return answer
     fields = await _fields(request, "record", "rev", "decision", "note")
     try:
+        if fields is None:
+            raise CountersignRefused("unreadable")
         decision = await run_write(request, _sign, token, fields)
     except NotFound:
         return _html(nothing_page("member"), 404)
