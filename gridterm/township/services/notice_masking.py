@@ -1,7 +1,8 @@
 """The finance rows of a notice as the public sees them: names masked as everywhere else.
 
 A 财务 row names its item in free text (``支付张三明误工补贴``), so a name can only be found
-where the township knows it: the residents of its household roster (heads and members).
+where the township knows it: the residents of its households (heads and members), from
+the imported roster and from the household records its devices pushed.
 Every such name in a row's text is masked (张*明), longest names first in one pass, so
 names that share characters (张三 and 张三明) mask as the longer one.  A row's own
 ``payee``/``name`` field, when the device sends one, is masked whole.  Amounts and voucher
@@ -10,6 +11,7 @@ numbers are shown as published.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -26,14 +28,20 @@ _SHORTEST, _LONGEST = 2, 12  # a single character is no name to look for
 
 
 def known_names(session: Session, township_id: str) -> set[str]:
-    """Every resident's name in the township's household roster."""
-    rows = session.execute(
+    """Every resident's name the township holds: its household roster, and the households
+    its officers' devices recorded (a village without an imported roster has only those)."""
+    roster = session.execute(
         select(db.Household.data)
         .join(db.Grid, db.Grid.id == db.Household.grid_id)
         .where(db.Grid.township_id == township_id)
     ).scalars()
+    recorded = session.execute(
+        select(db.Record.data).where(
+            db.Record.township_id == township_id, db.Record.kind == "household"
+        )
+    ).scalars()
     names: set[str] = set()
-    for data in rows:
+    for data in itertools.chain(roster, recorded):
         if not isinstance(data, dict):
             continue
         names.add(str(data.get("head") or "").strip())
