@@ -200,6 +200,32 @@ class StaffClient:
             results.extend(self._request("POST", "/records/bulk-transition", json=body)["results"])
         return results
 
+    # -- the village's affairs (docs/village_affairs.md) ----------------------------------------
+    def questions(
+        self, *, state: str = "open", village: str | None = None, limit: int = 200, offset: int = 0
+    ) -> dict:
+        """A page ``{"total", "items", …}`` of residents' questions about published notices:
+        ``state`` open (oldest first), answered, dismissed or all (newest first)."""
+        params = {"state": state, "limit": limit, "offset": offset, **self._fields(village=village)}
+        return self._request("GET", "/questions", params=params)
+
+    def answer_question(self, question_id: str, answer: str) -> dict:
+        """The village's answer: public at once, beside the question (once; 409 after)."""
+        return self._request("POST", f"/questions/{question_id}/answer", json={"answer": answer})
+
+    def dismiss_question(self, question_id: str, reason: str) -> dict:
+        """Set a question aside (never shown, no longer owed), with the reason why."""
+        return self._request("POST", f"/questions/{question_id}/dismiss", json={"reason": reason})
+
+    def supervisors(self) -> list[dict]:
+        """The township's village supervision committee members (村务监督委员会)."""
+        return self._request("GET", "/supervisors")["items"]
+
+    def enroll_supervisor(self, village: str, name: str, phone: str = "") -> dict:
+        """A new member; the answer's ``link`` is their personal page, given this once."""
+        body = {"village": village, "name": name, "phone": phone}
+        return self._request("POST", "/supervisors", json=body)
+
     def export(
         self,
         fmt: str,
