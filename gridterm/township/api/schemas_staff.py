@@ -8,11 +8,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gridterm.core import workflow
+from gridterm.township.api.schemas_board import NoticeInfo
 
-Status = Literal[workflow.STATES]  # type: ignore[valid-type]  # the one list, in its order
+# The one list, in its order: the review workflow's states, then the village's affairs'.
+Status = Literal[workflow.ALL_STATES]  # type: ignore[valid-type]
 Kind = Literal["household", "visit", "case", "report"]
 
-assert set(Status.__args__) == set(workflow.STATES)  # type: ignore[attr-defined]
+assert set(Status.__args__) == set(workflow.ALL_STATES)  # type: ignore[attr-defined]
 
 TEXT_MAX = 2000
 
@@ -109,6 +111,7 @@ class RecordDetail(RecordSummary):
     allowed_transitions: list[str] = Field(default_factory=list)
     revs: list[RevOut] = Field(default_factory=list)
     events: list[EventOut] = Field(default_factory=list)
+    notice: NoticeInfo | None = Field(default=None, description="a village notice's publication")
 
 
 class TransitionIn(_In):
@@ -121,6 +124,13 @@ class TransitionIn(_In):
         min_length=1,
         max_length=64,
         description="with to=assigned: the id of an entry of GET /departments",
+    )
+    rev: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="the rev the caller read (e.g. the notice it is publishing): refused "
+        "with 409 rev_moved when the officer has sent a newer one since",
     )
 
 

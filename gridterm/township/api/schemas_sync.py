@@ -74,6 +74,13 @@ class PullUpdate(BaseModel):
     status_at: str | None
     due_at: str | None
     seq: int
+    # A published village notice's (issue 17); absent for every other record.
+    notice_number: str | None = Field(default=None, description="the notice's public number")
+    notice_version: int | None = Field(default=None, description="its version (1, 2, …)")
+    published_at: str | None = Field(default=None, description="when this version was published")
+    notice_qr: str | None = Field(
+        default=None, description="the QR payload to print: {service_url}/v/n/N?v=&h=&s="
+    )
 
 
 class ClientHints(BaseModel):

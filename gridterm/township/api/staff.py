@@ -66,6 +66,7 @@ def _change(body: TransitionIn | BulkTransitionIn) -> transitions.Change:
         feedback=body.feedback,
         public_reply=body.public_reply,
         assignee=body.assignee,
+        rev=body.rev if isinstance(body, TransitionIn) else None,
     )
 
 

@@ -57,6 +57,12 @@ from gridterm.township.db.models import (
     Template,
     Township,
 )
+from gridterm.township.db.notices import (
+    NoticeCountersign,
+    NoticeQuestion,
+    NoticeVersion,
+    VillageSupervisor,
+)
 from gridterm.township.db.sequence import (
     PULL_FLOOR_KEY,
     SEQ_COUNTER,
@@ -99,6 +105,9 @@ __all__ = [
     "IdempotencyKey",
     "Mediator",
     "Meta",
+    "NoticeCountersign",
+    "NoticeQuestion",
+    "NoticeVersion",
     "Officer",
     "Receipt",
     "Record",
@@ -107,4 +116,5 @@ __all__ = [
     "Staff",
     "Template",
     "Township",
+    "VillageSupervisor",
 ]

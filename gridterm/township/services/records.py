@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import workflow
 from gridterm.township import db
-from gridterm.township.services import departments
+from gridterm.township.services import departments, notice_views
 from gridterm.township.services.errors import NotFound
 from gridterm.township.services.inputs import CONTROL
 from gridterm.township.services.labels import vocab_label
@@ -68,6 +68,8 @@ def summary_text(rec: db.Record) -> str:
         what, detail = vocab_label("dispute_type", data.get("dispute_type")), data.get("summary")
     elif rec.kind == "visit":
         what, detail = data.get("template_id"), data.get("notes")
+    elif rec.kind in ("notice", "matter"):
+        what, detail = data.get("village"), data.get("title")
     else:
         what, detail = data.get("village"), data.get("head")
     detail = " ".join(str(detail or "").split())
@@ -177,4 +179,5 @@ def detail(session: Session, rec: db.Record, lang: str) -> dict[str, Any]:
         "allowed_transitions": workflow.allowed(rec.status),
         "revs": [_rev(rev, device_name) for rev, device_name in rows],
         "events": [_event(e, a) for e, a in events],
+        "notice": notice_views.staff_fields(session, rec),
     }

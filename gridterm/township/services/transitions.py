@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import model, workflow
 from gridterm.township import db
-from gridterm.township.services import departments, records
+from gridterm.township.services import departments, notices, records
 from gridterm.township.services.errors import (
     Busy,
     InvalidInput,
     NotFound,
+    NoticeRefused,
+    RevMoved,
     ServiceError,
     TransitionRefused,
 )
@@ -44,6 +46,7 @@ class Change:
     feedback: str | None = None
     public_reply: str | None = None
     assignee: str | None = None  # an entry of the township's departments list (to "assigned")
+    rev: int | None = None  # the rev staff read: refused when the officer has sent a newer one
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,14 @@ def _actor(staff: StaffIdentity) -> str:
     return f"staff:{staff.staff_id}:{staff.name}"[:200]
 
 
-def _check(rec: db.Record, change: Change) -> None:
+def _check(session: Session, rec: db.Record, change: Change) -> None:
     try:
         workflow.check(rec.status, change.to, change.reason)
     except workflow.TransitionError as exc:
         raise TransitionRefused(exc) from None
+    if change.rev is not None and change.rev != rec.rev:
+        raise RevMoved(seen=change.rev, rev=rec.rev)
+    notices.check_move(session, rec, change.to)
 
 
 def extension_due(rec: db.Record) -> dt.datetime | None:
@@ -123,13 +129,14 @@ def _apply(
         rec.due_at = extension_due(rec)
     rec.seq = db.next_seq(session)
     session.add(event)
+    notices.after_move(session, rec, change.to, _actor(staff), staff.name)
 
 
 def transition(session: Session, staff: StaffIdentity, record_id: str, change: Change) -> db.Record:
     """Move one record; NotFound, TransitionRefused or Busy when it cannot be done."""
     with _write_guard(session):
         rec = records.load(session, staff.township_id, record_id, lock=True)
-        _check(rec, change)
+        _check(session, rec, change)
         assignee = departments.assignee_for(session, staff.township_id, change.to, change.assignee)
         _apply(session, rec, staff, change, assignee)
         session.commit()
@@ -206,8 +213,8 @@ def bulk_transition(
                 outcomes.append(BulkOutcome(rid, None, NotFound("staff.not_found", id=rid[:64])))
                 continue
             try:
-                _check(rec, change)
-            except TransitionRefused as exc:
+                _check(session, rec, change)
+            except (TransitionRefused, NoticeRefused, RevMoved) as exc:
                 outcomes.append(BulkOutcome(rid, rec.status, exc))
                 continue
             _apply(session, rec, staff, change, assignee)
