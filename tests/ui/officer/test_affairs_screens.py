@@ -203,6 +203,26 @@ async def test_a_step_against_the_rules_is_refused_with_its_reason(
     assert store.get(matter["id"])["rev"] == 1
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_matters_list_fits_a_phone_and_opens_a_matter(store, size):
+    """A matter's next step is a long state: the list is fitted, not broken, at 50 columns."""
+    set_language("zh_CN")
+    matter = store.create(
+        "matter", {"village": "石桥村", "title": "三组至五组村道硬化", "steps": steps(3)}
+    )
+    app = app_for(store)
+    async with app.run_test(size=size) as pilot:
+        app.action_open("affairs")
+        await settle(pilot)
+        await press(pilot, "2")
+        await settle(pilot)
+        assert isinstance(app.screen, AffairsScreen) and app.screen.which == "matters"
+        assert "下一步：第4步" in screen_text(app)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MatterScreen) and app.screen.record_id == matter["id"]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 async def test_the_resolution_made_public_writes_its_notice(store, lang):
     set_language(lang)

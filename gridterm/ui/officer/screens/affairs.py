@@ -98,7 +98,7 @@ class AffairsScreen(GridScreen):
         self.fill()
 
     def fill(self) -> None:
-        """The list, fitted to the width: the title gives way, the state stays."""
+        """The list, fitted to the width: the title gives way before the state."""
         zone = self.app.now().tzinfo
         rows = []
         for record in self.records:
@@ -118,7 +118,10 @@ class AffairsScreen(GridScreen):
             columns.append(("type", t("affairs.col.type")))
         columns += [("title", t("affairs.col.title")), ("state", t("affairs.col.state"))]
         width = self.query_one("#affairs-body").size.width
-        squeeze = [("type", 8), ("title", 12), ("type", 4), ("title", 6)]
+        # The title gives way first, then a matter's long "next step" (a notice has no more
+        # than four words of state); only the columns this list has.
+        squeeze = [("type", 8), ("title", 12), ("type", 4), ("title", 6), ("state", 16)]
+        squeeze = [(key, least) for key, least in squeeze if key in dict(columns)]
         tables.fill(self.query_one(DataTable), columns, rows, width, squeeze)
 
     def action_show(self, which: str) -> None:
