@@ -28,6 +28,7 @@ COMMANDS = (
     "admin",
     "staff",
     "pull",
+    "notice",
 )
 
 

@@ -17,10 +17,10 @@ GB18030, with the receipt renderers' ESC/POS (:mod:`gridterm.core.receipts.rende
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from gridterm.core.i18n import t
 from gridterm.core.model import canonical_json, label
@@ -30,6 +30,9 @@ from gridterm.core.receipts.agreement_print import wrap
 from gridterm.core.receipts.render import LINE_COLUMNS, QRSymbol, escpos, make_qr, plain_text, svg
 
 HASH_HEX = 16
+# Core opens no sockets and imports no urllib: the two bits of a URL needed here, by hand.
+_H = re.compile(r"[?&]h=([0-9a-fA-F]+)(?:&|#|$)")
+_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 BOARD_LANG = "zh_CN"
 
 
@@ -40,11 +43,25 @@ def content_hash(data: dict[str, Any]) -> str:
 
 def qr_hash(payload: str) -> str | None:
     """The ``h`` a QR payload carries, or None."""
-    try:
-        values = parse_qs(urlsplit(payload).query).get("h") or []
-    except ValueError:
+    found = _H.search(payload)
+    return found.group(1).lower() if found else None
+
+
+def _quote(text: str) -> str:
+    return "".join(chr(b) if b in _SAFE else f"%{b:02X}" for b in text.encode("utf-8"))
+
+
+def a4_link(record: dict[str, Any], service_url: str | None = None) -> str | None:
+    """The township's A4 page of a published notice (``{service}/v/n/{NUMBER}/print``), at
+    the address its QR code names — else at ``service_url`` — or None before publication."""
+    number = record.get("notice_number")
+    if record.get("kind") != "notice" or number in (None, ""):
         return None
-    return values[0] if values else None
+    payload = str(record.get("notice_qr") or "")
+    base = payload.split("/v/n/", 1)[0] if "/v/n/" in payload else (service_url or "")
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/v/n/{_quote(str(number))}/print"
 
 
 def printable_problem(record: dict[str, Any]) -> str | None:

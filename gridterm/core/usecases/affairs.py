@@ -162,20 +162,20 @@ def step_notice(
 
 
 def step_line(step: dict[str, Any], lang: str | None = None) -> str:
-    """One step in a sentence: ``党员大会审议（2026-10-15）：应到42人，实到35人；赞成33票…``."""
+    """One step in a sentence: ``党员大会审议（2026-10-15），应到42人，实到35人，赞成33票…``."""
     name = label("matter_step", str(step.get("step", "")), lang)
-    parts = [t("affairs.board.step", lang=lang, step=name, date=step.get("date", ""))]
-    if step.get("members") is not None and step.get("present") is not None:
-        parts.append(
-            t(
-                "affairs.board.attendance",
-                lang=lang,
-                members=step["members"],
-                present=step["present"],
-            )
-        )
-    elif step.get("present") is not None:
-        parts.append(t("affairs.board.present", lang=lang, present=step["present"]))
+    head = t("affairs.board.step", lang=lang, step=name, date=step.get("date", ""))
+    return t("affairs.board.joiner", lang=lang).join([head, *step_facts(step, lang)])
+
+
+def step_facts(step: dict[str, Any], lang: str | None = None, outcome: bool = True) -> list[str]:
+    """A step's attendance, its vote and (with ``outcome``) whether it carried."""
+    parts = []
+    members, present = step.get("members"), step.get("present")
+    if members is not None and present is not None:
+        parts.append(t("affairs.board.attendance", lang=lang, members=members, present=present))
+    elif present is not None:
+        parts.append(t("affairs.board.present", lang=lang, present=present))
     vote = step.get("vote") or {}
     if vote:
         parts.append(
@@ -187,10 +187,10 @@ def step_line(step: dict[str, Any], lang: str | None = None) -> str:
                 abstain=vote.get("abstain", 0),
             )
         )
-    found = affairs.outcome(step)
+    found = affairs.outcome(step) if outcome else None
     if found is not None:
         parts.append(t(f"affairs.board.{'passed' if found.passed else 'failed'}", lang=lang))
-    return t("affairs.board.joiner", lang=lang).join(parts)
+    return parts
 
 
 def open_matters(store: RecordStore) -> list[dict]:
