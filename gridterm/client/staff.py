@@ -158,12 +158,16 @@ class StaffClient:
         feedback: str | None = None,
         public_reply: str | None = None,
         assignee: str | None = None,
+        rev: int | None = None,
     ) -> dict:
         """Move one record; ``assignee`` names a department or person of the township's list
-        (``departments()``) on a move to assigned."""
-        fields = self._fields(
+        (``departments()``) on a move to assigned; ``rev``, the rev read (a notice being
+        published: refused when the officer has sent a newer one since)."""
+        fields: dict[str, object] = self._fields(
             reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
         )
+        if rev is not None:
+            fields["rev"] = rev
         return self._request("POST", f"/records/{record_id}/transition", json={"to": to, **fields})
 
     def departments(self) -> list[dict]:

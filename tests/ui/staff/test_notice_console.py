@@ -126,3 +126,27 @@ async def test_questions_are_answered_and_set_aside_from_the_console(town, size)
     page = httpx.get(f"{town.service.url}{info['page']}", timeout=60).text
     assert "预计11月30日完工。" in page and "138****8000" in page
     assert "低价出售" not in page and "13900139000" not in page
+
+
+async def test_publishing_a_notice_changed_since_it_was_read_is_refused(town):
+    """The officer sends rev 2 while staff read rev 1: the console publishes what staff read
+    or nothing — here nothing, said in a notification — and rev 2 waits for review."""
+    rec = town.reports["notice"]
+    app = make_app(town)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: listed(app) == [rec["id"]])
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.record)
+        await settle(pilot)
+        town.push(model.validate_record({**rec, "rev": 2, "data": {**NOTICE, "title": "改过的"}}))
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TransitionDialog))
+        while app.screen.chosen() != "published":
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        said = t("board.refuse.rev_moved", seen=1, rev=2)
+        await until(pilot, lambda: any(said in str(n.message) for n in app._notifications))
+    got = staff(town).get(f"/api/v1/staff/records/{rec['id']}").json()
+    assert (got["status"], got["rev"], got["notice"]["number"]) == ("submitted", 2, None)

@@ -330,6 +330,9 @@ class DetailScreen(ReportsWorkerFailures, Screen):
         )
 
     def send_move(self, choice: dict) -> None:
+        if self.record is not None and self.record.get("kind") == "notice":
+            # What is published is what staff read: a newer rev since is refused (rev_moved).
+            choice = {**choice, "rev": self.record.get("rev")}
         self.send("transition", choice)
 
     def action_reply(self) -> None:
