@@ -230,6 +230,10 @@ class StaffClient:
         body = {"village": village, "name": name, "phone": phone}
         return self._request("POST", "/supervisors", json=body)
 
+    def revoke_supervisor(self, supervisor_id: str) -> dict:
+        """End a member's link (their countersignatures stay)."""
+        return self._request("POST", f"/supervisors/{supervisor_id}/revoke")
+
     def export(
         self,
         fmt: str,

@@ -150,3 +150,39 @@ async def test_publishing_a_notice_changed_since_it_was_read_is_refused(town):
         await until(pilot, lambda: any(said in str(n.message) for n in app._notifications))
     got = staff(town).get(f"/api/v1/staff/records/{rec['id']}").json()
     assert (got["status"], got["rev"], got["notice"]["number"]) == ("submitted", 2, None)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_supervisor_is_enrolled_and_their_link_ended_from_the_console(town, size):
+    from gridterm.ui.kit.confirm import ConfirmScreen
+    from gridterm.ui.staff.screens.enrol_dialog import EnrolDialog
+    from gridterm.ui.staff.screens.supervisors import SupervisorsScreen
+
+    app = make_app(town)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: listed(app) == [town.reports["notice"]["id"]])
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, SupervisorsScreen))
+        screen = app.screen
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, EnrolDialog))
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, EnrolDialog)  # no village yet: refused in place
+        await type_text(pilot, "青山村")
+        await pilot.press("enter")
+        await type_text(pilot, "陈监督")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen and len(screen.items) == 1)
+        await settle(pilot)
+        shown = screen_text(app).replace("\n", "")
+        link = screen.query_one("#qs-detail").render().plain.splitlines()[-1]
+        assert link.startswith(f"{town.service.url}/v/s/") and "陈监督" in shown
+        page = httpx.get(link, timeout=60)
+        assert page.status_code == 200 and town.reports["notice"]["id"] in page.text
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: screen.items and screen.items[0].get("revoked_at"))
+        assert "board." not in screen_text(app)
+    assert httpx.get(link, timeout=60).status_code == 404

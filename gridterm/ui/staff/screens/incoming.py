@@ -4,7 +4,8 @@ Keys: enter opens a record; space marks it; a acts on the marked records (or the
 the cursor) through one bulk transition; k/s/g/o cycle the kind, status, grid and overdue
 filters; f types a search; x clears the filters; r refreshes (a timer refreshes too);
 n loads the next page; e exports; w opens the residents' questions about the villages'
-notices (screens/questions.py).
+notices (screens/questions.py); m the villages' supervision committee members
+(screens/supervisors.py).
 
 The kind filter opens on "to handle" (TODO): the reports and mediation cases still open in
 the township's workflow and the village notices awaiting review — what the clerk must act
@@ -70,6 +71,9 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         Binding("n", "more", "staff.key.more", id="staff.list.more"),
         Binding("e", "export", "staff.key.export", id="staff.list.export"),
         Binding("w", "questions", "board.console.key.questions", id="board.list.questions"),
+        Binding(
+            "m", "supervisors", "board.console.key.members", show=False, id="board.list.members"
+        ),
         Binding("escape", "leave_search", show=False, id="staff.list.leave_search"),
     ]
 
@@ -389,6 +393,11 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         from gridterm.ui.staff.screens.questions import QuestionsScreen
 
         self.app.push_screen(QuestionsScreen())
+
+    def action_supervisors(self) -> None:
+        from gridterm.ui.staff.screens.supervisors import SupervisorsScreen
+
+        self.app.push_screen(SupervisorsScreen())
 
     # -- export ------------------------------------------------------------------------------
     def action_export(self) -> None:
