@@ -163,9 +163,11 @@ class StaffClient:
         """Move one record; ``assignee`` names a department or person of the township's list
         (``departments()``) on a move to assigned; ``rev``, the rev read (a notice being
         published: refused when the officer has sent a newer one since)."""
-        fields: dict[str, object] = self._fields(
-            reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
-        )
+        fields: dict[str, object] = {
+            **self._fields(
+                reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
+            )
+        }
         if rev is not None:
             fields["rev"] = rev
         return self._request("POST", f"/records/{record_id}/transition", json={"to": to, **fields})
