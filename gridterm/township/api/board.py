@@ -128,7 +128,11 @@ def notice(
 @router.get(
     "/v/n/{number}/print",
     response_class=HTMLResponse,
-    responses={200: {"description": "The current version on A4", **_H}, 404: NOTICE_RESPONSES[404]},
+    responses={
+        200: {"description": "The current version on A4", **_H},
+        404: NOTICE_RESPONSES[404],
+        429: BOARD_RESPONSES[429],
+    },
 )
 def notice_print(
     request: Request,
