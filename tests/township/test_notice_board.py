@@ -82,6 +82,8 @@ def test_finance_rows_mask_the_names_the_township_knows_sharing_characters(tw, l
     assert "记-12" in page and "5,000.00" in page  # vouchers and amounts as published
     listing = board(live_service, village).text
     assert "王大山" not in listing
+    paper = public(live_service, f"{info['page']}/print").text  # the A4 page for the board
+    assert "支付王*山误工补贴" in paper and "王大山" not in paper
 
 
 def test_a_board_and_a_page_carry_no_phone_or_officer_or_device(tw, live_service):

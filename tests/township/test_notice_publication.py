@@ -4,6 +4,8 @@ nothing published ever edited in place."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from gridterm.core import model, receipts
@@ -190,3 +192,36 @@ def test_a_notice_awaiting_review_is_open_and_a_published_one_is_not(tw):
 
     assert listed("true") == {waiting["id"]}
     assert listed("false") == {done["id"]}
+
+
+def test_publications_at_once_get_distinct_numbers_and_one_current_version(tw):
+    """Twelve staff clicks at the same moment (threads, one service): ten new notices and
+    two corrections of one published notice.  Each new notice gets a number of its own; the
+    two corrections become versions 2 and 3 of the same number — never two version 2s, never
+    two current versions.  A clash the service cannot settle at once is a 503 ``busy`` (it
+    says to retry), never a 500; the test retries as the console would."""
+    first = notice(tw, village_data(title="原公示"))
+    v1 = publish(tw, first["id"])
+    fresh = [notice(tw, village_data(title=f"公示{i}")) for i in range(10)]
+    fixes = [correction(tw, first, f"更正{i}", body=f"更正后的内容{i}") for i in range(2)]
+
+    def attempt(record_id: str) -> dict:
+        for _ in range(20):
+            answer = move(tw, record_id, "published")
+            if answer.status_code == 200:
+                return answer.json()["notice"]
+            assert answer.status_code == 503 and answer.json()["code"] == "busy", answer.text
+        raise AssertionError("still busy after 20 attempts")
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(attempt, [r["id"] for r in fresh + fixes]))
+    numbers = [r["number"] for r in results[:10]]
+    assert len(set(numbers)) == 10 and v1["number"] not in numbers
+    assert all(r["version"] == 1 for r in results[:10])
+    corrected = results[10:]
+    assert {r["number"] for r in corrected} == {v1["number"]}
+    assert sorted(r["version"] for r in corrected) == [2, 3]
+    versions = detail(tw, first["id"])["notice"]["versions"]
+    assert [(v["version"], v["current"]) for v in versions] == [(1, False), (2, False), (3, True)]
+    statuses = [detail(tw, r["id"])["status"] for r in fixes]
+    assert sorted(statuses) == ["published", "superseded"]
