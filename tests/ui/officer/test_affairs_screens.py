@@ -259,6 +259,7 @@ async def test_a_published_notice_prints_opens_its_a4_page_and_is_corrected(stor
         app.action_open("notice", record_id=notice["id"])
         await settle(pilot)
         assert "12" in screen_text(app) and t("affairs.state.published") in screen_text(app)
+        assert "published" not in screen_text(app)  # the township's state named, not coded
         await press(pilot, "p")
         await settle(pilot)
         assert notice["notice_qr"].encode() in printer.read_bytes()
