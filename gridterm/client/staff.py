@@ -158,12 +158,18 @@ class StaffClient:
         feedback: str | None = None,
         public_reply: str | None = None,
         assignee: str | None = None,
+        rev: int | None = None,
     ) -> dict:
         """Move one record; ``assignee`` names a department or person of the township's list
-        (``departments()``) on a move to assigned."""
-        fields = self._fields(
-            reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
-        )
+        (``departments()``) on a move to assigned; ``rev``, the rev read (a notice being
+        published: refused when the officer has sent a newer one since)."""
+        fields: dict[str, object] = {
+            **self._fields(
+                reason=reason, feedback=feedback, public_reply=public_reply, assignee=assignee
+            )
+        }
+        if rev is not None:
+            fields["rev"] = rev
         return self._request("POST", f"/records/{record_id}/transition", json={"to": to, **fields})
 
     def departments(self) -> list[dict]:
@@ -199,6 +205,36 @@ class StaffClient:
             body = {"ids": ids[start : start + 500], "to": to, **extra}
             results.extend(self._request("POST", "/records/bulk-transition", json=body)["results"])
         return results
+
+    # -- the village's affairs (docs/village_affairs.md) ----------------------------------------
+    def questions(
+        self, *, state: str = "open", village: str | None = None, limit: int = 200, offset: int = 0
+    ) -> dict:
+        """A page ``{"total", "items", …}`` of residents' questions about published notices:
+        ``state`` open (oldest first), answered, dismissed or all (newest first)."""
+        params = {"state": state, "limit": limit, "offset": offset, **self._fields(village=village)}
+        return self._request("GET", "/questions", params=params)
+
+    def answer_question(self, question_id: str, answer: str) -> dict:
+        """The village's answer: public at once, beside the question (once; 409 after)."""
+        return self._request("POST", f"/questions/{question_id}/answer", json={"answer": answer})
+
+    def dismiss_question(self, question_id: str, reason: str) -> dict:
+        """Set a question aside (never shown, no longer owed), with the reason why."""
+        return self._request("POST", f"/questions/{question_id}/dismiss", json={"reason": reason})
+
+    def supervisors(self) -> list[dict]:
+        """The township's village supervision committee members (村务监督委员会)."""
+        return self._request("GET", "/supervisors")["items"]
+
+    def enroll_supervisor(self, village: str, name: str, phone: str = "") -> dict:
+        """A new member; the answer's ``link`` is their personal page, given this once."""
+        body = {"village": village, "name": name, "phone": phone}
+        return self._request("POST", "/supervisors", json=body)
+
+    def revoke_supervisor(self, supervisor_id: str) -> dict:
+        """End a member's link (their countersignatures stay)."""
+        return self._request("POST", f"/supervisors/{supervisor_id}/revoke")
 
     def export(
         self,

@@ -176,3 +176,17 @@ def test_notices_of_another_township_stay_out_of_reach(tw, live_service):
     other = make_township(live_service)
     assert move(other, rec["id"], "published").status_code == 404
     assert detail(tw, rec["id"])["status"] == "submitted"
+
+
+def test_a_notice_awaiting_review_is_open_and_a_published_one_is_not(tw):
+    waiting = notice(tw, village_data(title="待审核"))
+    done = notice(tw, village_data(title="已发布"))
+    publish(tw, done["id"])
+
+    def listed(open_: str) -> set[str]:
+        answer = tw.staff.get("/api/v1/staff/records", params={"kind": "notice", "open": open_})
+        assert answer.status_code == 200, answer.text
+        return {item["id"] for item in answer.json()["items"]}
+
+    assert listed("true") == {waiting["id"]}
+    assert listed("false") == {done["id"]}
