@@ -416,3 +416,19 @@ def test_money_never_becomes_a_float_on_the_wire():
     wire = model.canonical_json(model.wire_form(notice)).decode()
     assert '"income":"0.10"' in wire
     assert Decimal(notice["data"]["totals"]["income"]) == Decimal("0.10")
+
+
+def test_a_step_with_values_at_the_edges_is_refused_at_its_field_not_by_a_crash():
+    """Counts at 2**63 (a pasted ID number, a stuck key), a day that does not exist; the
+    year 9999 is a date like any other."""
+    huge = {**steps(4)[3], "members": 2**63, "present": 2**63}
+    huge["vote"] = {"for": 2**63, "against": 0, "abstain": 0}
+    found = problems({"village": "石桥村", "title": "村道", "steps": [*steps(3), huge]})
+    assert {"data.steps[3].members", "data.steps[3].present"} <= set(found)
+    first = steps(1)[0]
+    bad_day = problems(
+        {"village": "石桥村", "title": "村道", "steps": [{**first, "date": "2026-02-30"}]}
+    )
+    assert set(bad_day) == {"data.steps[0].date"}
+    far = {"village": "石桥村", "title": "村道", "steps": [{**first, "date": "9999-12-31"}]}
+    assert model.validate_data("matter", far)

@@ -226,3 +226,18 @@ def test_only_the_published_text_prints(store):
     assert np.printable_problem(altered) == "affairs.print.changed"
     assert np.printable_problem({**published, "status": "superseded"}) == "affairs.print.superseded"
     assert np.printable_problem({**published, "notice_qr": "not a url"}) == "affairs.print.changed"
+
+
+def test_lists_name_a_notice_and_a_matter_and_the_village_states(store):
+    """The outbox and the township's replies describe every record in words (issue 17's
+    kinds and states too): never a record id or a state's code."""
+    from gridterm.core import record_text
+    from gridterm.core.i18n import set_language
+
+    set_language("zh_CN")
+    notice = publish(store, uc.save_notice(store, ledger()))
+    matter = store.create("matter", {"village": "石桥村", "title": "村道硬化", "steps": steps(1)})
+    assert record_text.summary(notice) == "财务公开 · 2026年第三季度村级财务收支公开"
+    assert record_text.summary(matter) == "村道硬化"
+    assert record_text.status_label(notice) == "已公开"
+    assert record_text.status_label({**notice, "status": "superseded"}) != "superseded"

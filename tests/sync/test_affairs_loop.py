@@ -100,3 +100,35 @@ def test_write_sync_publish_pull_print_scan_and_correct(service, data_dir, tmp_p
         assert "?v=2&" in new_paper and scan(new_paper) == "current"
     page = httpx.get(old_paper, headers={"X-Forwarded-For": "10.92.0.2"}, timeout=60)
     assert verdict(page.text) == "superseded" and "凭证号写错" in page.text
+
+
+def test_a_returned_notice_is_edited_on_the_device_and_published_after(service, data_dir):
+    """Returned with a reason (and the township's words to the officer): the device may edit
+    it again — not correct it — and its next rev goes back for review and is published."""
+    with enroll_store(service, data_dir) as store:
+        township_id = store.meta_get("enrollment")["township"]["id"]
+        data = {
+            "village": "石桥村",
+            "type": "village",
+            "title": "冬季消防检查",
+            "body": "12月检查。",
+        }
+        record = uc.save_notice(store, data)
+        sync.sync_once(store, sync.SyncConfig(**FAST))
+        staff = service.make_staff(township_id)
+        staff_transition(
+            service, staff, record["id"], "returned", reason="缺少检查时间", feedback="请写明日期"
+        )
+        sync.sync_once(store, sync.SyncConfig(**FAST))
+        returned = store.get(record["id"])
+        assert uc.notice_state(returned) == "returned" and uc.can_edit(returned)
+        assert returned["feedback"] == "请写明日期"  # what the officer is told, on the record
+        with pytest.raises(uc.AffairsError):
+            uc.correct_notice(store, record["id"], data, "改")  # nothing published to correct
+        uc.save_notice(store, {**data, "body": "12月1日至10日检查。"}, record["id"])
+        assert sync.sync_once(store, sync.SyncConfig(**FAST)).push.stored == 1
+        staff_transition(service, staff, record["id"], "published")
+        sync.sync_once(store, sync.SyncConfig(**FAST))
+        published = store.get(record["id"])
+    assert published["status"] == "published" and published["rev"] == 2
+    assert "12月1日至10日" in httpx.get(printed_qr(published), timeout=60).text

@@ -224,6 +224,38 @@ async def test_the_matters_list_fits_a_phone_and_opens_a_matter(store, size):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+async def test_a_matter_started_from_the_list_then_its_first_step(store, lang):
+    """At 50×25: 2 (the matters), n, the title and background, saved; its file opens and
+    its first step — the Party branch's proposal, with who attended — is recorded."""
+    set_language(lang)
+    store.create("household", {"village": "石桥村", "head": "王大明"})
+    app = app_for(store)
+    async with app.run_test(size=(50, 25)) as pilot:
+        app.action_open("affairs")
+        await settle(pilot)
+        await press(pilot, "2", "n")
+        await settle(pilot)
+        await press(pilot, "tab", P("三组至五组村道硬化"), "tab", P("土路，雨天难行。"), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MatterScreen)
+        await press(pilot, "s")
+        await settle(pilot)
+        assert isinstance(app.screen, StepFormScreen) and app.screen.step == "proposal"
+        await press(pilot, "tab", P("村委会议室"), "tab", P("王建国、李红梅，赵强"))
+        # members, present and the vote are optional at this step: on to the text
+        await press(pilot, *["tab"] * 6, P("提议硬化三组至五组村道。"), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MatterScreen)
+        assert "王建国" in screen_text(app)
+    [matter] = store.query(kind="matter")
+    assert matter["data"]["village"] == "石桥村" and matter["data"]["title"] == "三组至五组村道硬化"
+    assert matter["data"]["background"] == "土路，雨天难行。"
+    [step] = matter["data"]["steps"]
+    assert step["step"] == "proposal" and step["attendees"] == ["王建国", "李红梅", "赵强"]
+    assert step["text"] == "提议硬化三组至五组村道。" and step["date"] == "2026-11-25"
+
+
+@pytest.mark.parametrize("lang", LANGS)
 async def test_the_resolution_made_public_writes_its_notice(store, lang):
     set_language(lang)
     app = app_for(store)
@@ -259,6 +291,7 @@ async def test_a_published_notice_prints_opens_its_a4_page_and_is_corrected(stor
         app.action_open("notice", record_id=notice["id"])
         await settle(pilot)
         assert "12" in screen_text(app) and t("affairs.state.published") in screen_text(app)
+        assert "published" not in screen_text(app)  # the township's state named, not coded
         await press(pilot, "p")
         await settle(pilot)
         assert notice["notice_qr"].encode() in printer.read_bytes()
