@@ -29,6 +29,7 @@ COMMANDS = (
     "admin",
     "staff",
     "pull",
+    "notice",
 )
 
 

@@ -163,17 +163,23 @@ class StaffClient:
         public_reply: str | None = None,
         assignee: str | None = None,
         department: str | None = None,
+        rev: int | None = None,
     ) -> dict:
         """Move one record; ``assignee`` names a department or person of the township's list
         (``departments()``) on a move to assigned, ``department`` a county department on the
-        county's move to county_assigned."""
-        fields = self._fields(
-            reason=reason,
-            feedback=feedback,
-            public_reply=public_reply,
-            assignee=assignee,
-            department=department,
-        )
+        county's move to county_assigned; ``rev``, the rev read (a notice being published:
+        refused when the officer has sent a newer one since)."""
+        fields: dict[str, object] = {
+            **self._fields(
+                reason=reason,
+                feedback=feedback,
+                public_reply=public_reply,
+                assignee=assignee,
+                department=department,
+            )
+        }
+        if rev is not None:
+            fields["rev"] = rev
         return self._request("POST", f"/records/{record_id}/transition", json={"to": to, **fields})
 
     def set_tier(self, record_id: str, tier: str, reason: str) -> dict:
@@ -248,6 +254,36 @@ class StaffClient:
         self._check(response)
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         return response.content, kind
+
+    # -- the village's affairs (docs/village_affairs.md) ----------------------------------------
+    def questions(
+        self, *, state: str = "open", village: str | None = None, limit: int = 200, offset: int = 0
+    ) -> dict:
+        """A page ``{"total", "items", …}`` of residents' questions about published notices:
+        ``state`` open (oldest first), answered, dismissed or all (newest first)."""
+        params = {"state": state, "limit": limit, "offset": offset, **self._fields(village=village)}
+        return self._request("GET", "/questions", params=params)
+
+    def answer_question(self, question_id: str, answer: str) -> dict:
+        """The village's answer: public at once, beside the question (once; 409 after)."""
+        return self._request("POST", f"/questions/{question_id}/answer", json={"answer": answer})
+
+    def dismiss_question(self, question_id: str, reason: str) -> dict:
+        """Set a question aside (never shown, no longer owed), with the reason why."""
+        return self._request("POST", f"/questions/{question_id}/dismiss", json={"reason": reason})
+
+    def supervisors(self) -> list[dict]:
+        """The township's village supervision committee members (村务监督委员会)."""
+        return self._request("GET", "/supervisors")["items"]
+
+    def enroll_supervisor(self, village: str, name: str, phone: str = "") -> dict:
+        """A new member; the answer's ``link`` is their personal page, given this once."""
+        body = {"village": village, "name": name, "phone": phone}
+        return self._request("POST", "/supervisors", json=body)
+
+    def revoke_supervisor(self, supervisor_id: str) -> dict:
+        """End a member's link (their countersignatures stay)."""
+        return self._request("POST", f"/supervisors/{supervisor_id}/revoke")
 
     def export(
         self,

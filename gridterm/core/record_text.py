@@ -8,6 +8,7 @@ from __future__ import annotations
 from gridterm.core.households import address
 from gridterm.core.i18n import t
 from gridterm.core.model import label
+from gridterm.core.workflow import vocab_group
 
 
 def tags_text(tags: list[str]) -> str:
@@ -37,6 +38,11 @@ def summary(record: dict, households: dict[str, dict] | None = None) -> str:
         return sep.join(
             x for x in (label("category", data.get("category", "")), data.get("place", "")) if x
         )
+    if kind == "notice":
+        kind_of = label("notice_type", data["type"]) if data.get("type") else ""
+        return sep.join(x for x in (kind_of, data.get("title", "")) if x)
+    if kind == "matter" and data.get("title"):
+        return str(data["title"])
     return str(record.get("id", ""))
 
 
@@ -54,4 +60,4 @@ def kind_label(record: dict) -> str:
 
 def status_label(record: dict) -> str:
     status = record.get("status")
-    return label("status", status) if status else t("tui.status.none")
+    return label(vocab_group(status), status) if status else t("tui.status.none")

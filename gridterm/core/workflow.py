@@ -29,6 +29,18 @@ when that rev closes it (:func:`status_after_new_rev`); that is the device's mov
 staff transition.
 Which changes need a reason is data too (``REASON_REQUIRED``).
 
+The village's own affairs (三务公开, issue 17) have a second, smaller machine beside it,
+in this same module (``VILLAGE_STATES``, ``VILLAGE_TRANSITIONS``):
+
+    notice:  submitted ─┬─> published ──> superseded   (by the service, when a correction
+                        └─> returned (reason)            of it is published)
+    matter:  filed                                     (四议两公开: the township keeps it on
+                                                        file; its notices are published)
+
+A notice enters as ``submitted`` and a returned one comes back as ``submitted`` with the
+officer's next rev.  ``superseded`` is never a staff move (``BY_SERVICE``): publishing a
+correction makes it.  ``ALL_STATES`` is every state a record can carry.
+
 This is the one list of states and moves: the model's "closed" test, the staff API's schema
 and the vocabulary's labels all follow it (tests/core/test_workflow.py checks that
 ``vocab.json`` labels exactly these states).  Labels live in ``vocab.json``, with the other
@@ -109,6 +121,32 @@ COUNTY_STATES: frozenset[str] = frozenset({"escalated", "signed", "county_assign
 COUNTY_MOVES: frozenset[str] = frozenset({"signed", "county_assigned", "returned_to_township"})
 
 
+# The village's affairs: labels in ``vocab.json``'s ``village_status`` group.
+VILLAGE_STATES: tuple[str, ...] = ("submitted", "published", "superseded", "filed")
+
+VILLAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    "submitted": frozenset({"published", "returned"}),
+    "published": frozenset({"superseded"}),
+    "superseded": frozenset(),
+    "filed": frozenset(),
+}
+
+# Moves the service makes as the consequence of another, never chosen by staff: a published
+# notice is superseded when its correction is published.
+BY_SERVICE: frozenset[str] = frozenset({"superseded"})
+
+# Waiting for the township (a review), and done with.
+VILLAGE_OPEN: frozenset[str] = frozenset({"submitted"})
+VILLAGE_CLOSED: frozenset[str] = frozenset({"published", "superseded", "filed"})
+
+ALL_STATES: tuple[str, ...] = STATES + VILLAGE_STATES
+
+_MOVES: dict[str, frozenset[str]] = {**TRANSITIONS, **VILLAGE_TRANSITIONS}
+
+# The kinds of the village's affairs and the state each enters the township in.
+_VILLAGE_ENTRY = {"notice": "submitted", "matter": "filed"}
+
+
 class TransitionError(Exception):
     """A change the workflow does not allow; ``code`` tells the router which answer to give."""
 
@@ -125,19 +163,25 @@ def label(status: str, lang: str = "zh") -> str:
     English names are lower case: the service puts them in the middle of a sentence
     ("cannot move from in hand to reported").  Any other status or language: unchanged.
     """
-    if status not in STATES or lang not in ("zh", "en"):
+    if status not in ALL_STATES or lang not in ("zh", "en"):
         return status
-    text = vocab.label("status", status, lang)
+    text = vocab.label(vocab_group(status), status, lang)
     return text.lower() if lang == "en" else text
 
 
+def vocab_group(status: str) -> str:
+    """The ``vocab.json`` group that names ``status``: ``status`` or ``village_status``."""
+    return "village_status" if status in VILLAGE_STATES else "status"
+
+
 def allowed(from_status: str, level: str | None = None) -> list[str]:
-    """The states a record in ``from_status`` may move to, in workflow order; with ``level``
-    (``"township"`` or ``"county"``) only the moves that level may make (:func:`mover`)."""
+    """The states staff may move a record in ``from_status`` to, in workflow order (the
+    service's own moves, ``BY_SERVICE``, are not among them); with ``level`` (``"township"``
+    or ``"county"``) only the moves that level may make (:func:`mover`)."""
     if level is not None and mover(from_status) != level:
         return []
-    targets = TRANSITIONS.get(from_status, frozenset())
-    return [s for s in STATES if s in targets]
+    targets = _MOVES.get(from_status, frozenset()) - BY_SERVICE
+    return [s for s in ALL_STATES if s in targets]
 
 
 def mover(from_status: str) -> str:
@@ -146,11 +190,16 @@ def mover(from_status: str) -> str:
     return "county" if from_status in COUNTY_STATES else "township"
 
 
-def check(from_status: str, to_status: str, reason: str | None = None) -> None:
-    """Raise :class:`TransitionError` unless ``from_status -> to_status`` is allowed."""
-    if to_status not in TRANSITIONS:
+def check(
+    from_status: str, to_status: str, reason: str | None = None, *, by_service: bool = False
+) -> None:
+    """Raise :class:`TransitionError` unless ``from_status -> to_status`` is allowed (to
+    staff; ``by_service``: to the service itself, which alone makes the ``BY_SERVICE`` moves)."""
+    if to_status not in _MOVES:
         raise TransitionError("unknown_status", from_status, to_status)
-    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+    if to_status not in _MOVES.get(from_status, frozenset()) or (
+        to_status in BY_SERVICE and not by_service
+    ):
         raise TransitionError("invalid_transition", from_status, to_status)
     if to_status in REASON_REQUIRED and not (reason or "").strip():
         raise TransitionError("reason_required", from_status, to_status)
@@ -169,6 +218,8 @@ def closed_by_officer(kind: str, data: Mapping[str, Any] | None) -> bool:
 
 def initial_status(kind: str, data: Mapping[str, Any] | None) -> str:
     """The state a record enters the township with on its first push."""
+    if kind in _VILLAGE_ENTRY:
+        return _VILLAGE_ENTRY[kind]
     return "closed_on_spot" if closed_by_officer(kind, data) else INITIAL
 
 

@@ -29,6 +29,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from unittest import mock
 
+from gridterm.devtools import affairs_shots
+
 CHINA = timezone(timedelta(hours=8))
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=CHINA)
@@ -79,6 +81,7 @@ def _shots() -> list[Shot]:
         Shot("receipt", None, push=_receipt_screen, sizes=((40, 20),)),
         Shot("receipts", "receipts"),
         Shot("keys", None, keys=("question_mark",)),
+        *affairs_shots.shots(Shot),
     ]
 
 
@@ -149,9 +152,10 @@ def _prepare(folder: Path) -> dict:
         ):
             issued = receipts.issue(report, DEMO_ENROLLMENT["device_secret"], now=NOW)
         store.update(report["id"], receipts=[issued])
+        affairs = affairs_shots.prepare(store, DEMO_ENROLLMENT)
     household = store.query(kind="household")[0]
     case = next(r for r in store.query(kind="case") if not r["data"].get("closed_at"))
-    ids = {"household": household["id"], "case": case["id"], "report": report["id"]}
+    ids = {"household": household["id"], "case": case["id"], "report": report["id"], **affairs}
     store.close()
     return ids
 

@@ -43,7 +43,7 @@ log = logging.getLogger("gridterm.township")
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
 # Routers built by other parts are included when their module exists.
-OPTIONAL_ROUTERS = ("staff", "county", "public")
+OPTIONAL_ROUTERS = ("staff", "county", "public", "staff_board", "board")
 
 _STATUS_CODES = {
     400: "bad_request",

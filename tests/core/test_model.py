@@ -238,6 +238,8 @@ MINIMAL = {
         "place": "石桥村三组",
         "description": "电动车在楼道飞线充电。",
     },
+    "notice": {"village": "石桥村", "type": "village", "title": "村道硬化完工", "body": "已完工。"},
+    "matter": {"village": "石桥村", "title": "村道硬化"},
 }
 
 REQUIRED = [
@@ -255,6 +257,11 @@ REQUIRED = [
     ("report", "urgency"),
     ("report", "place"),
     ("report", "description"),
+    ("notice", "village"),
+    ("notice", "type"),
+    ("notice", "title"),
+    ("matter", "village"),
+    ("matter", "title"),
 ]
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from gridterm.core import vocab
+from gridterm.core.model.affairs import MoneyError, money_text, parse_money
 from gridterm.core.model.identity import check_id_number, check_phone
 from gridterm.core.model.problems import BAD_LINE, Collector, ValidationError
 from gridterm.core.model.spec import ANSWER_CHOICE, ANSWER_TEXT, ID_MAX, Spec
@@ -173,6 +174,15 @@ def _check_where(spec: Spec, value: Any, path: str, out: Collector, today: date)
     return value
 
 
+def _check_money(spec: Spec, value: Any, path: str, out: Collector, today: date) -> Any:
+    """An amount in yuan as decimal text; stored with two decimals (``"1234.50"``)."""
+    try:
+        return money_text(parse_money(value))
+    except MoneyError as exc:
+        out.add(path, exc.key, value=shown(value), **exc.params)
+        return value
+
+
 def _check_date(spec: Spec, value: Any, path: str, out: Collector, today: date) -> Any:
     try:
         parse_date(value)
@@ -290,6 +300,7 @@ _CHECKERS: dict[str, Checker] = {
     "float": _check_float,
     "sha256": _check_sha256,
     "where": _check_where,
+    "money": _check_money,
     "date": _check_date,
     "moment": _check_moment,
     "datetime": _check_moment,

@@ -15,12 +15,13 @@ from datetime import date, datetime
 from typing import Any
 
 from gridterm.core import model, workflow
+from gridterm.core.model.affairs import matter_state
 from gridterm.core.model.checking import check, is_empty, shown
 from gridterm.core.model.problems import Collector, FieldError, ValidationError
 from gridterm.core.model.spec import DATETIME, ID_TEXT, RECEIPTS, SERVICE_SPECS
 from gridterm.core.model.validate import data_problems
 
-KINDS = ("household", "visit", "case", "report")
+KINDS = ("household", "visit", "case", "report", "notice", "matter")
 DEVICE_ONLY = ("synced_rev", "sync_error", "sync_state", "_wire")
 SERVICE_OWNED = (
     "status",
@@ -31,8 +32,16 @@ SERVICE_OWNED = (
     "status_at",
     "tier",  # the risk tier the township or the county holds (issue 15)
     "level",  # who owns it now: village, township or county
+    # a published notice's number, version, time and the QR payload of its paper copy
+    "notice_number",
+    "notice_version",
+    "published_at",
+    "notice_qr",
 )
 ENVELOPE = ("id", "kind", "rev", "grid", "officer", "device", "created_at", "updated_at", "data")
+
+# A notice the township published (or a correction replaced) needs nothing more on the device.
+NOTICE_DONE = frozenset({"published", "superseded"})
 
 _RECORD_KEYS = (
     frozenset(ENVELOPE) | {"receipts"} | frozenset(DEVICE_ONLY) | frozenset(SERVICE_OWNED)
@@ -193,4 +202,8 @@ def is_closed(record: Mapping[str, Any]) -> bool:
         return closed or bool(data.get("closed_on_spot"))
     if kind == "case":
         return bool(data.get("closed_at"))
+    if kind == "notice":
+        return record.get("status") in NOTICE_DONE
+    if kind == "matter":
+        return matter_state(data.get("steps")) != "open"
     return False

@@ -1,7 +1,7 @@
 """The spec language: what each field of each kind may hold, as data.
 
 A :class:`Spec` says a field's type, whether it is required and its bounds; ``KIND_SPECS``
-spells out the four kinds with it (docs/model.md has the same as a table).  Checking a value
+spells out the kinds with it (docs/model.md has the same as a table).  Checking a value
 against a spec is :mod:`gridterm.core.model.checking`.
 """
 
@@ -20,17 +20,19 @@ LINE_MAX = 200
 LONG_MAX = 2000
 RECORD_MAX = 5000
 ID_MAX = 64
+NOTICE_BODY_MAX = 20000  # a notice may be a whole regulation (村规民约) pinned to the board
 
 
 @dataclass(frozen=True)
 class Spec:
     """What one field may hold.
 
-    type: text | long | name | code | bool | int | float | date | moment | datetime |
+    type: text | long | name | code | bool | int | float | money | date | moment | datetime |
           id_number | phone | list | object | answers | sha256 | where | any
     ``moment`` is a date or a timestamp with offset; ``datetime`` requires the timestamp;
     ``answer`` is one checklist answer; ``sha256`` 64 lowercase hex digits; ``where`` the
-    part of a record a photo belongs to.
+    part of a record a photo belongs to; ``money`` an amount in yuan as decimal text
+    (``"1234.50"``, :mod:`gridterm.core.model.affairs`).
     """
 
     type: str
@@ -224,6 +226,79 @@ KIND_SPECS: dict[str, Spec] = {
     ),
 }
 
+# Issue 16's attachment (docs/contracts.md): the evidence helper owns its spec; this one holds
+# the same shape so a notice can carry attachments before the two are merged.
+ATTACHMENTS = _list(
+    _obj(
+        {
+            "sha256": _text(64, required=True),
+            "name": _text(LINE_MAX, required=True),
+            "size": Spec("int", True, min=0),
+            "type": Spec("code", True, choices=("image/jpeg", "image/png", "image/webp")),
+            "taken_at": Spec("datetime"),
+            "where": Spec("any"),
+            "location": Spec("any"),
+        }
+    ),
+    20,
+)
+
+MONEY = Spec("money")
+COUNT = Spec("int", min=0, high=1_000_000)  # people at a meeting, votes
+
+# A village notice (三务公开) and a 四议两公开 matter; the rules between their fields are in
+# gridterm.core.model.affairs.
+KIND_SPECS["notice"] = _obj(
+    {
+        "village": _text(NAME_MAX, required=True),
+        "type": _code("notice_type", required=True),
+        "title": _text(LINE_MAX, required=True),
+        "body": _long(NOTICE_BODY_MAX),
+        "period": _obj({"from": Spec("date", True), "to": Spec("date", True)}),
+        "items": _list(
+            _obj(
+                {
+                    "item": _text(LINE_MAX, required=True),
+                    "income": MONEY,
+                    "spending": MONEY,
+                    "voucher": _text(50),
+                }
+            ),
+            500,
+        ),
+        "totals": _obj({"income": MONEY, "spending": MONEY}),
+        "matter_id": _text(ID_MAX),
+        "attachments": ATTACHMENTS,
+        "correction_of": _text(ID_MAX),
+        "reason": _long(),
+    }
+)
+
+KIND_SPECS["matter"] = _obj(
+    {
+        "village": _text(NAME_MAX, required=True),
+        "title": _text(LINE_MAX, required=True),
+        "background": _long(),
+        "steps": _list(
+            _obj(
+                {
+                    "step": _code("matter_step", required=True),
+                    "date": Spec("date", True),
+                    "place": _text(LINE_MAX),
+                    "meeting": _code("matter_meeting"),
+                    "attendees": _list(Spec("name", True, NAME_MAX), 300),
+                    "members": Spec("int", min=1, high=1_000_000),
+                    "present": COUNT,
+                    "vote": _obj({"for": COUNT, "against": COUNT, "abstain": COUNT}),
+                    "text": _long(RECORD_MAX, required=True),
+                    "notice_id": _text(ID_MAX),
+                }
+            ),
+            6,
+        ),
+    }
+)
+
 RECEIPT = _obj(
     {
         "number": _text(20, required=True),
@@ -248,6 +323,11 @@ SERVICE_SPECS: dict[str, Spec] = {
     "handled_by": _text(SHORT_MAX),
     "seq": Spec("int", min=0),
     "status_at": Spec("datetime"),
+    # A published notice, as the township numbered and signed it (pulled; docs/village_affairs.md).
+    "notice_number": Spec("any"),
+    "notice_version": Spec("int", min=1),
+    "published_at": Spec("datetime"),
+    "notice_qr": _text(LINE_MAX * 2),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from gridterm.core.model.affairs import notice_problems, steps_problems
 from gridterm.core.model.checking import add_missing, check, check_fields, is_empty, shown
 from gridterm.core.model.identity import id_problem
 from gridterm.core.model.problems import Collector, ValidationError
@@ -140,7 +141,20 @@ def _no_cross_check(data: dict[str, Any], out: Collector, today: date) -> None:
     return None
 
 
-_CROSS_CHECKS = {"household": _household_cross_check, "visit": _visit_cross_check}
+def _notice_cross_check(data: dict[str, Any], out: Collector, today: date) -> None:
+    notice_problems(data, out)
+
+
+def _matter_cross_check(data: dict[str, Any], out: Collector, today: date) -> None:
+    steps_problems(data.get("steps"), out)
+
+
+_CROSS_CHECKS = {
+    "household": _household_cross_check,
+    "visit": _visit_cross_check,
+    "notice": _notice_cross_check,
+    "matter": _matter_cross_check,
+}
 
 
 def validate_field(kind: str, path: str, value: Any, lang: str | None = None) -> str | None:

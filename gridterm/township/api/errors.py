@@ -82,9 +82,15 @@ _STATUS: dict[type[service.ServiceError], int] = {
     service.TransitionRefused: 409,
     service.Forbidden: 403,
     service.Refused: 409,
+    service.NoticeRefused: 409,
+    service.RevMoved: 409,
+    service.QuestionRefused: 422,
+    service.CountersignRefused: 409,
 }
 # A transition refused for what the request left out or named wrong is 422, not 409.
 _TRANSITION_STATUS = {"reason_required": 422, "unknown_status": 422}
+# A question answered twice is a conflict; one phone's questions past the day's limit, 429.
+_QUESTION_STATUS = {"already_handled": 409, "too_many": 429}
 
 
 def from_service(error: service.ServiceError, lang: str) -> ApiError:
@@ -92,6 +98,8 @@ def from_service(error: service.ServiceError, lang: str) -> ApiError:
     status = next((s for cls, s in _STATUS.items() if isinstance(error, cls)), 422)
     if isinstance(error, service.TransitionRefused):
         status = _TRANSITION_STATUS.get(error.code, status)
+    if isinstance(error, service.QuestionRefused):
+        status = _QUESTION_STATUS.get(error.code, status)
     headers = None
     if isinstance(error, service.Busy):
         headers = {"Retry-After": "1"}

@@ -9,11 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gridterm.core import workflow
 from gridterm.township.api.schemas_attachments import AttachmentOut
+from gridterm.township.api.schemas_board import NoticeInfo
 
-Status = Literal[workflow.STATES]  # type: ignore[valid-type]  # the one list, in its order
+# The one list, in its order: the review workflow's states, then the village's affairs'.
+Status = Literal[workflow.ALL_STATES]  # type: ignore[valid-type]
 Kind = Literal["household", "visit", "case", "report"]
 
-assert set(Status.__args__) == set(workflow.STATES)  # type: ignore[attr-defined]
+assert set(Status.__args__) == set(workflow.ALL_STATES)  # type: ignore[attr-defined]
 
 TEXT_MAX = 2000
 
@@ -148,6 +150,7 @@ class RecordDetail(RecordSummary):
     events: list[EventOut] = Field(default_factory=list)
     # The photos the record names (issue 16), with whether the service holds each yet.
     attachments: list[AttachmentOut] = Field(default_factory=list)
+    notice: NoticeInfo | None = Field(default=None, description="a village notice's publication")
 
 
 class TransitionIn(_In):
@@ -166,6 +169,13 @@ class TransitionIn(_In):
         min_length=1,
         max_length=64,
         description="with to=county_assigned: the id of a county department (GET /departments)",
+    )
+    rev: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="the rev the caller read (e.g. the notice it is publishing): refused "
+        "with 409 rev_moved when the officer has sent a newer one since",
     )
 
 

@@ -77,6 +77,13 @@ class PullUpdate(BaseModel):
     # Added later: devices that do not know them ignore them.
     tier: Literal["red", "yellow", "green"] | None = None
     level: Literal["village", "township", "county"] | None = None
+    # A published village notice's (issue 17); absent for every other record.
+    notice_number: str | None = Field(default=None, description="the notice's public number")
+    notice_version: int | None = Field(default=None, description="its version (1, 2, …)")
+    published_at: str | None = Field(default=None, description="when this version was published")
+    notice_qr: str | None = Field(
+        default=None, description="the QR payload to print: {service_url}/v/n/N?v=&h=&s="
+    )
 
 
 class ClientHints(BaseModel):

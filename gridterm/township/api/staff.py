@@ -70,6 +70,7 @@ def _change(body: TransitionIn | BulkTransitionIn) -> transitions.Change:
         public_reply=body.public_reply,
         assignee=body.assignee,
         department=body.department,
+        rev=body.rev if isinstance(body, TransitionIn) else None,
     )
 
 

@@ -112,9 +112,11 @@ def _json(out: dict[str, Any]) -> Response:
     "/sync/pull", response_model=PullOut, operation_id=links.PULL, responses=links.to_next_pull()
 )
 def pull(
+    request: Request,
     device: DeviceIdentity = Depends(current_device),
     session: Session = Depends(read_session),
     cursor: int = Query(default=0, ge=0, le=2**62),
     limit: int = Query(default=500, ge=1, le=1000),
 ) -> PullOut:
-    return PullOut(**pull_service.pull(session, device, cursor, limit))
+    base_url = service_state(request).base_url or str(request.base_url).rstrip("/")
+    return PullOut(**pull_service.pull(session, device, cursor, limit, base_url))

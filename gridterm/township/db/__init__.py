@@ -59,6 +59,12 @@ from gridterm.township.db.models import (
     Template,
     Township,
 )
+from gridterm.township.db.notices import (
+    NoticeCountersign,
+    NoticeQuestion,
+    NoticeVersion,
+    VillageSupervisor,
+)
 from gridterm.township.db.ratelimit import RateBucket
 from gridterm.township.db.sequence import (
     PULL_FLOOR_KEY,
@@ -109,6 +115,9 @@ __all__ = [
     "IdempotencyKey",
     "Mediator",
     "Meta",
+    "NoticeCountersign",
+    "NoticeQuestion",
+    "NoticeVersion",
     "Officer",
     "Receipt",
     "Record",
@@ -117,4 +126,5 @@ __all__ = [
     "Staff",
     "Template",
     "Township",
+    "VillageSupervisor",
 ]

@@ -126,3 +126,34 @@ class AttachmentRefused(ServiceError):
         super().__init__(f"evidence_service.error.{code}", **params)
         self.code = code
         self.received = received
+
+
+class NoticeRefused(ServiceError):
+    """A village notice that cannot be published as it stands; the message says why."""
+
+    code = "notice_refused"
+
+
+class RevMoved(ServiceError):
+    """Staff acted on a rev they read, and the officer has sent a newer one since."""
+
+    code = "rev_moved"
+    key = "board.refuse.rev_moved"
+
+
+class QuestionRefused(ServiceError):
+    """A resident's question, or staff's answer to one, that cannot be taken; ``code`` says
+    which (``text_empty``, ``text_too_long``, ``phone_required``, ``too_many``,
+    ``already_handled`` …)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(f"board.question.{code}", **params)
+        self.code = code
+
+
+class CountersignRefused(ServiceError):
+    """A supervision committee member's countersignature that cannot be taken."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(f"board.countersign.{code}", **params)
+        self.code = code

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import tiers
 from gridterm.township import db
-from gridterm.township.services import client_versions
+from gridterm.township.services import client_versions, notice_views
 from gridterm.township.services.errors import CursorExpired
 from gridterm.township.services.tokens import DeviceIdentity
 
@@ -91,9 +91,16 @@ def _mediator(row: db.Mediator) -> dict[str, Any]:
     }
 
 
-def pull(session: Session, device: DeviceIdentity, cursor: int, limit: int) -> dict[str, Any]:
+def pull(
+    session: Session,
+    device: DeviceIdentity,
+    cursor: int,
+    limit: int,
+    base_url: str | None = None,
+) -> dict[str, Any]:
     """One page for ``device`` after ``cursor``, shaped like the API's ``PullOut``.  Raises
-    :class:`CursorExpired` for a cursor below the retention floor or past the newest change."""
+    :class:`CursorExpired` for a cursor below the retention floor or past the newest change.
+    ``base_url`` is the public address a published notice's QR code points to."""
     # Read the committed top first: every change numbered at or below it is already visible.
     top = db.current_seq(session)
     floor = db.pull_floor(session)
@@ -125,4 +132,17 @@ def pull(session: Session, device: DeviceIdentity, cursor: int, limit: int) -> d
             out["households"].append({**row.data, "id": row.id})
         else:
             out["mediators"].append(_mediator(row))
+    _add_notice_fields(session, out["updates"], base_url)
     return out
+
+
+def _add_notice_fields(
+    session: Session, updates: list[dict[str, Any]], base_url: str | None
+) -> None:
+    """A published notice's number, version and QR payload ride with its update."""
+    ids = [u["id"] for u in updates if u["kind"] == "notice"]
+    if not ids:
+        return
+    fields = notice_views.pull_fields(session, ids, base_url)
+    for update in updates:
+        update.update(fields.get(update["id"], {}))

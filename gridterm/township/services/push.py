@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from gridterm.core import model, workflow
 from gridterm.core.i18n import t
 from gridterm.township import db
-from gridterm.township.services import attachments, bulk_sql, identity, review
+from gridterm.township.services import attachments, bulk_sql, identity, notices, review
 from gridterm.township.services import tiers as tier_rules
 from gridterm.township.services.errors import IdempotencyKeyReused
 from gridterm.township.services.incoming import (
@@ -149,6 +149,7 @@ def push_records(
     unique = _first_of_each_rev(incoming, results)
     homes = _homes(session, unique)
     unique = _kept_in_their_grid(unique, homes, device, results)
+    unique = _published_stay_as_published(session, unique, homes, results)
     unique = _bind_receipts(session, device, unique, results)
     if unique:
         _store(session, device, unique, homes, results)
@@ -207,6 +208,24 @@ def _kept_in_their_grid(
         home = homes.get(item.id)
         if home is not None and home != device.grid_id:
             results.settle(item, "rejected", t("service.push.other_grid_record", lang=results.lang))
+        else:
+            kept.append(item)
+    return kept
+
+
+def _published_stay_as_published(
+    session: Session, items: list[Incoming], homes: dict[str, str], results: _Results
+) -> list[Incoming]:
+    """3b. A published notice is never edited in place: a newer rev of one is refused (the
+    officer writes a correction, a notice of its own)."""
+    ids = [item.id for item in items if item.id in homes and item.record["kind"] == "notice"]
+    published = notices.published_revs(session, ids) if ids else {}
+    if not published:
+        return items
+    kept = []
+    for item in items:
+        if item.id in published and item.rev > published[item.id]:
+            results.settle(item, "rejected", t("board.push.published", lang=results.lang))
         else:
             kept.append(item)
     return kept

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import workflow
 from gridterm.township import db
-from gridterm.township.services import attachments, departments, ladder, scope
+from gridterm.township.services import attachments, departments, ladder, notice_views, scope
 from gridterm.township.services.errors import NotFound
 from gridterm.township.services.inputs import CONTROL
 from gridterm.township.services.labels import vocab_label
@@ -82,6 +82,8 @@ def summary_text(rec: db.Record) -> str:
         what, detail = vocab_label("dispute_type", data.get("dispute_type")), data.get("summary")
     elif rec.kind == "visit":
         what, detail = data.get("template_id"), data.get("notes")
+    elif rec.kind in ("notice", "matter"):
+        what, detail = data.get("village"), data.get("title")
     else:
         what, detail = data.get("village"), data.get("head")
     detail = " ".join(str(detail or "").split())
@@ -211,4 +213,5 @@ def detail(
         "revs": [_rev(rev, device_name) for rev, device_name in rows],
         "events": [_event(e, a) for e, a in events],
         "attachments": attachments.for_record(session, rec.data),
+        "notice": notice_views.staff_fields(session, rec),
     }

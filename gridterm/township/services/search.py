@@ -106,10 +106,13 @@ def _state_conditions(query: RecordQuery) -> list[Any]:
         conditions.append(db.Record.kind.in_(kinds))
     if query.status:
         conditions.append(db.Record.status == query.status)
+    # Open: still waiting for the township — in the review's workflow, or a village notice
+    # not yet reviewed (the console's to-do list holds both).
+    waiting = sorted(workflow.OPEN_STATES | workflow.VILLAGE_OPEN)
     if query.open_only is True:
-        conditions.append(db.Record.status.in_(sorted(workflow.OPEN_STATES)))
+        conditions.append(db.Record.status.in_(waiting))
     elif query.open_only is False:
-        conditions.append(db.Record.status.not_in(sorted(workflow.OPEN_STATES)))
+        conditions.append(db.Record.status.not_in(waiting))
     for column, value in (
         (db.Record.grid_id, query.grid),
         (scope.village_of(), query.village),

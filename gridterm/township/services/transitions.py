@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from gridterm.core import model, workflow
 from gridterm.township import db
-from gridterm.township.services import departments, escalation, ladder, scope
+from gridterm.township.services import departments, escalation, ladder, notices, scope
 from gridterm.township.services.errors import (
     Busy,
     InvalidInput,
     NotFound,
+    RevMoved,
     ServiceError,
     TransitionRefused,
 )
@@ -45,6 +46,7 @@ class Change:
     public_reply: str | None = None
     assignee: str | None = None  # an entry of the township's departments list (to "assigned")
     department: str | None = None  # a county department (to "county_assigned")
+    rev: int | None = None  # the rev staff read: refused when the officer has sent a newer one
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ def _actor(staff: StaffIdentity) -> str:
     return f"staff:{staff.staff_id}:{staff.name}"[:200]
 
 
-def _check(rec: db.Record, change: Change, staff: StaffIdentity | None = None) -> None:
+def _check(
+    session: Session, rec: db.Record, change: Change, staff: StaffIdentity | None = None
+) -> None:
     # The level first: "the county holds it" says more than "no such move from here".
     if staff is not None:
         escalation.check_level(rec, staff)
@@ -83,6 +87,9 @@ def _check(rec: db.Record, change: Change, staff: StaffIdentity | None = None) -
         workflow.check(rec.status, change.to, change.reason)
     except workflow.TransitionError as exc:
         raise TransitionRefused(exc) from None
+    if change.rev is not None and change.rev != rec.rev:
+        raise RevMoved(seen=change.rev, rev=rec.rev)
+    notices.check_move(session, rec, change.to)
 
 
 def extension_due(rec: db.Record) -> dt.datetime | None:
@@ -132,13 +139,14 @@ def _apply(
         rec.due_at = extension_due(rec)
     rec.seq = db.next_seq(session)
     session.add(event)
+    notices.after_move(session, rec, change.to, _actor(staff), staff.name)
 
 
 def transition(session: Session, staff: StaffIdentity, record_id: str, change: Change) -> db.Record:
     """Move one record; NotFound, TransitionRefused or Busy when it cannot be done."""
     with _write_guard(session):
         rec = scope.load(session, staff, record_id, lock=True)
-        _check(rec, change, staff)
+        _check(session, rec, change, staff)
         escalation.check_escalation(session, rec, change.to)
         assignee = departments.assignee_for(session, rec.township_id, change.to, change.assignee)
         dept = escalation.department_for(session, rec, staff, change.to, change.department)
@@ -220,9 +228,9 @@ def bulk_transition(
                 outcomes.append(BulkOutcome(rid, None, NotFound("staff.not_found", id=rid[:64])))
                 continue
             try:
-                _check(rec, change, staff)
+                _check(session, rec, change, staff)
                 escalation.check_escalation(session, rec, change.to)
-            except (TransitionRefused, ServiceError) as exc:
+            except ServiceError as exc:
                 outcomes.append(BulkOutcome(rid, rec.status, exc))
                 continue
             _apply(session, rec, staff, change, assignee, dept)

@@ -41,6 +41,12 @@ SCREEN_REGISTRY: list[ScreenEntry] = [
     ScreenEntry("roster", "gridterm.ui.officer.screens.roster:RosterScreen", "m", "wf.screen.roster"),
     ScreenEntry("visit_detail", "gridterm.ui.officer.screens.record_detail:VisitDetailScreen", None, "records.screen.visit"),
     ScreenEntry("receipts", "gridterm.ui.officer.screens.receipts:ReceiptsScreen", "t", "ux.screen.receipts"),
+    ScreenEntry("affairs", "gridterm.ui.officer.screens.affairs:AffairsScreen", "n", "affairs.screen.affairs"),
+    ScreenEntry("notice", "gridterm.ui.officer.screens.notice:NoticeScreen", None, "affairs.screen.notice"),
+    ScreenEntry("notice_form", "gridterm.ui.officer.screens.notice_form:NoticeFormScreen", None, "affairs.screen.notice_form"),
+    ScreenEntry("matter", "gridterm.ui.officer.screens.matter:MatterScreen", None, "affairs.screen.matter"),
+    ScreenEntry("matter_form", "gridterm.ui.officer.screens.matter:MatterFormScreen", None, "affairs.screen.matter_form"),
+    ScreenEntry("matter_step", "gridterm.ui.officer.screens.matter_step:StepFormScreen", None, "affairs.screen.matter_step"),
 ]
 # fmt: on
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from gridterm.core import workflow
 from gridterm.core.i18n import t
 from gridterm.core.model import label
 
 KINDS = ("report", "visit", "case", "household")
+VILLAGE_KINDS = ("notice", "matter")  # the village's affairs: their words are board.console's
 
 
 def kind_short(kind: str | None) -> str:
-    return t(f"staff.kind.{kind}") if kind in KINDS else (kind or "")
+    if kind in KINDS:
+        return t(f"staff.kind.{kind}")
+    return t(f"board.console.kind.{kind}") if kind in VILLAGE_KINDS else (kind or "")
 
 
 def status_text(status: str | None) -> str:
-    return label("status", status) if status else ""
+    return label(workflow.vocab_group(status), status) if status else ""
 
 
 def urgency_text(urgency: str | None) -> str:

@@ -8,13 +8,15 @@ from textual.widgets import Static
 
 from gridterm.core.i18n import t
 from gridterm.core.model import label
+from gridterm.core.workflow import vocab_group
 
 
 def township_lines(record: dict) -> list[str]:
     """The lines to show for ``record`` (empty when the township has said nothing)."""
     lines = []
     if record.get("status"):
-        lines.append(t("records.state", state=label("status", record["status"])))
+        status = record["status"]
+        lines.append(t("records.state", state=label(vocab_group(status), status)))
     if record.get("handled_by"):
         lines.append(t("tui.feedback.handled_by", who=record["handled_by"]))
     if record.get("feedback"):

@@ -31,6 +31,7 @@ from gridterm.ui.kit.workers import ReportsWorkerFailures
 from gridterm.ui.staff import photos, text, tiers
 from gridterm.ui.staff.case_file import case_file
 from gridterm.ui.staff.diff import diff, show
+from gridterm.ui.staff.notice_facts import notice_rows
 from gridterm.ui.staff.record_words import Words, referenced_ids
 from gridterm.ui.staff.screens.assign import ask_assignee
 
@@ -69,6 +70,8 @@ CODE_FIELDS = {
     "standing": "standing",
     "tags": "tag",
 }
+# A notice's type (its only top-level ``type``; nested ones, an attachment's, are MIME types).
+TOP_CODE_FIELDS = {"type": "notice_type"}
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
 
 
@@ -79,7 +82,7 @@ def value_text(path: str, value: Any, width: int = 60, now=None, words: Words | 
     if worded is not None:
         return show(worded, width)
     name = re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
-    group = CODE_FIELDS.get(name)
+    group = TOP_CODE_FIELDS.get(path) or CODE_FIELDS.get(name)
     if group and isinstance(value, str):
         return label(group, value)
     if group and isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -302,6 +305,7 @@ class DetailScreen(ReportsWorkerFailures, Screen):
                 or t("staff.fact.next_none"),
             ),
         ]
+        rows += notice_rows(record, self.app.client.url)
         for key, value in rows:
             if value:
                 facts.append("\n" + t(key) + t("staff.colon"), style="dim")
@@ -401,6 +405,9 @@ class DetailScreen(ReportsWorkerFailures, Screen):
         )
 
     def send_move(self, choice: dict) -> None:
+        if self.record is not None and self.record.get("kind") == "notice":
+            # What is published is what staff read: a newer rev since is refused (rev_moved).
+            choice = {**choice, "rev": self.record.get("rev")}
         self.send("transition", choice)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -3,11 +3,14 @@
 Keys: enter opens a record; space marks it; a acts on the marked records (or the one under
 the cursor) through one bulk transition; k/s/g/o cycle the kind, status, grid and overdue
 filters; f types a search; x clears the filters; r refreshes (a timer refreshes too);
-n loads the next page; e exports.
+n loads the next page; e exports; w opens the residents' questions about the villages'
+notices (screens/questions.py); m the villages' supervision committee members
+(screens/supervisors.py).
 
 The kind filter opens on "to handle" (TODO): the reports and mediation cases still open in
-the township's workflow — what the clerk must act on — rather than every household and
-visit the officers synced. k moves on to all, then each kind.
+the township's workflow and the village notices awaiting review — what the clerk must act
+on — rather than every household and visit the officers synced. k moves on to all, then
+each kind.
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ from gridterm.ui.staff.text import fit
 
 PAGE = 200
 PINNED = 100  # supervised items at the head of the list (a county supervises a few)
-TODO = "todo"  # the kind filter's default: open reports and cases
-TODO_KINDS = ("report", "case")
-KIND_CYCLE = (TODO, None, "report", "visit", "case", "household")
+TODO = "todo"  # the kind filter's default: open reports and cases, notices to review
+TODO_KINDS = ("report", "case", "notice")
+KIND_CYCLE = (TODO, None, "report", "visit", "case", "household", "notice", "matter")
 DEFAULT_FILTERS: dict[str, object] = {
     "kind": TODO,
     "status": None,
@@ -40,7 +43,7 @@ DEFAULT_FILTERS: dict[str, object] = {
     "overdue": None,
     "q": "",
 }
-STATUS_CYCLE = (None, *workflow.STATES)
+STATUS_CYCLE = (None, *workflow.ALL_STATES)
 
 
 def departments_of(api) -> list[dict] | None:
@@ -68,6 +71,10 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         Binding("r", "refresh", "staff.key.refresh", id="staff.list.refresh"),
         Binding("n", "more", "staff.key.more", id="staff.list.more"),
         Binding("e", "export", "staff.key.export", id="staff.list.export"),
+        Binding("w", "questions", "board.console.key.questions", id="board.list.questions"),
+        Binding(
+            "m", "supervisors", "board.console.key.members", show=False, id="board.list.members"
+        ),
         Binding("escape", "leave_search", show=False, id="staff.list.leave_search"),
     ]
 
@@ -430,6 +437,17 @@ class IncomingScreen(ReportsWorkerFailures, Screen):
         else:
             self.notify(t("staff.bulk.done", count=len(ok)))
         self.load()
+
+    # -- residents' questions about the villages' notices ------------------------------------
+    def action_questions(self) -> None:
+        from gridterm.ui.staff.screens.questions import QuestionsScreen
+
+        self.app.push_screen(QuestionsScreen())
+
+    def action_supervisors(self) -> None:
+        from gridterm.ui.staff.screens.supervisors import SupervisorsScreen
+
+        self.app.push_screen(SupervisorsScreen())
 
     # -- export ------------------------------------------------------------------------------
     def action_export(self) -> None:
