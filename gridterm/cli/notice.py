@@ -4,7 +4,7 @@
                         --file BODY [--items TABLE]
     gridterm notice correct ID --reason WHY [--title T] [--file BODY] [--items TABLE] …
     gridterm notice list [--json]
-    gridterm notice print ID [--text | --svg FILE | --print [DEST]]
+    gridterm notice print ID [--text | --svg FILE | --print [DEST] | --a4]
 
 ``new`` writes a notice and queues it like every record (the next ``gridterm sync`` sends
 it to the township, which publishes it); ``correct`` writes the correction of a published
@@ -12,7 +12,7 @@ one (the township publishes it as the next version, with the reason).  BODY is a
 (``-`` reads standard input); TABLE a financial notice's items as a spreadsheet saves them
 (CSV or tab-separated text, see :mod:`gridterm.cli.notice_table`), its totals summed here or
 checked against its 合计 row.  ``print`` prints a published notice's 58 mm copy with the QR
-code the township signed.  ID is a record id, an unambiguous start of one (as ``list``
+code the township signed (``--a4``: the address of the township's A4 page of it).  ID is a record id, an unambiguous start of one (as ``list``
 shows) or the notice's public number.  The last line of ``new`` and ``correct`` is the id.
 """
 
@@ -54,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     what = printing.add_mutually_exclusive_group()
     what.add_argument("--text", action="store_true", help=t("receipts.cli.text"))
     what.add_argument("--svg", metavar="FILE", help=t("receipts.cli.svg"))
+    what.add_argument("--a4", action="store_true", help=t("affairs.cli.a4"))
     what.add_argument(
         "--print",
         dest="print_to",
@@ -214,9 +215,13 @@ def run_print(args: argparse.Namespace) -> int:
     from gridterm.core.receipts import render as rr
 
     with _store(args, read_only=True) as store:
-        paper = np.paper_for(find(store, args.ref))
+        record = find(store, args.ref)
+        paper = np.paper_for(record)
         printer = rr.printer_dest(store.meta_get("printer"))
-    if args.svg:
+        service_url = (store.meta_get("enrollment") or {}).get("service_url")
+    if args.a4:
+        print(np.a4_link(record, service_url))
+    elif args.svg:
         try:
             with open(args.svg, "w", encoding="utf-8") as fh:
                 fh.write(paper.svg())

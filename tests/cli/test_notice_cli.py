@@ -148,6 +148,8 @@ def test_list_print_and_correct_a_published_notice(data_dir, body, tmp_path, cap
     assert gt(data_dir, "print", "12", "--svg", str(svg)) == 0
     assert np.paper_for(notice).svg() == svg.read_text(encoding="utf-8")
     capsys.readouterr()
+    assert gt(data_dir, "print", "12", "--a4") == 0
+    assert capsys.readouterr().out.strip() == "https://zhen.example.gov.cn/v/n/12/print"
 
     argv = ("correct", "12", "--reason", "凭证号写错", "--items", str(table))
     assert gt(data_dir, *argv) == 0
