@@ -222,3 +222,27 @@ def test_questions_and_answers_of_another_township_are_out_of_reach(published, l
         f"/api/v1/staff/questions/{question['id']}/answer", json={"answer": "x"}
     )
     assert refused.status_code == 404
+
+
+def test_the_countys_figures_count_each_villages_unanswered_questions(live_service):
+    """Issue 15 × 17: what a village still owes its residents is one of the county's
+    outcomes — a question asked and not answered counts until the village answers it."""
+    from tests.township._county import make_county
+
+    county = make_county(live_service)
+    tw = county.townships[0]
+    info = publish(tw, notice(tw, village_data())["id"])
+    assert ask(live_service, info["number"], text="请问", phone="13100131009").status_code == 303
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    period = {"from": today, "to": today}
+
+    def owed() -> tuple[int, int]:
+        got = county.leader.get("/api/v1/staff/summary", params=period)
+        assert got.status_code == 200, got.text
+        (town,), (village,) = got.json()["townships"], got.json()["villages"]
+        return town["unanswered_questions"], village["unanswered_questions"]
+
+    assert owed() == (1, 1)
+    [question] = open_questions(tw)
+    tw.staff.post(f"/api/v1/staff/questions/{question['id']}/answer", json={"answer": "答"})
+    assert owed() == (0, 0)

@@ -18,13 +18,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gridterm.township.services import questions
+
 VillageCounts = Mapping[str, Mapping[str, int]]
 VillageColumn = Callable[[Session, list[str], dt.datetime], VillageCounts]
 
-# key -> the function, or its "package.module:function" path (imported when first asked, so
-# that naming a part of the service needs no import here).  Wiring issue 17 is one line:
-#     "unanswered_questions": "gridterm.township.services.questions:unanswered_by_village",
-COLUMNS: dict[str, VillageColumn | str] = {}
+# key -> the function, or its "package.module:function" path (imported when first asked).
+COLUMNS: dict[str, VillageColumn | str] = {
+    # Issue 17: residents' questions about published notices that nobody has answered yet.
+    "unanswered_questions": questions.unanswered_by_village,
+}
 
 
 def _resolve(entry: VillageColumn | str) -> VillageColumn:
