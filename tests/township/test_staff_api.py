@@ -113,6 +113,9 @@ def test_return_and_extend_need_a_reason(live_service):
     r = move(tw, rec["id"], "returned", reason="地点不清楚，请补充门牌号")
     assert r.status_code == 200 and r.json()["status"] == "returned"
     assert r.json()["events"][-1]["reason"] == "地点不清楚，请补充门牌号"
+    # The officer who must fix it is told why: the device pulls the reason as the feedback.
+    (update,) = [u for u in tw.device.pull().json()["updates"] if u["id"] == rec["id"]]
+    assert update["status"] == "returned" and update["feedback"] == "地点不清楚，请补充门牌号"
     assert move(tw, rec["id"], "accepted").status_code == 409  # only the officer's new rev reopens
 
     other = report(tw.device, urgency="urgent")

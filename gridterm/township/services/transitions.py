@@ -133,6 +133,10 @@ def _apply(
     rec.handled_by = staff.name
     if change.feedback is not None:
         rec.feedback = change.feedback
+    elif change.to == "returned" and change.reason:
+        # The officer owes the fix, so the officer is told why: the reason is what their
+        # device shows (it pulls ``feedback``, never the events) unless staff wrote feedback.
+        rec.feedback = change.reason
     if change.public_reply is not None:
         rec.public_reply = change.public_reply
     if change.to == "extended":
