@@ -29,6 +29,7 @@ REPLIES = (
     ("done", "路灯已修复，请回访群众。", "路灯已修好，感谢您的反映。"),
     ("returned", "属村内事务，请村委会自行协调后再报。", ""),
 )
+ESCALATION = "涉及跨乡镇河道，需县住建局协调。"
 # The states each reply's record passes through on the way (the workflow allows no jumps).
 PATHS = {
     "accepted": ("accepted",),
@@ -56,6 +57,8 @@ class Demo:
     counts: dict
     replies: int
     resident_url: str | None
+    county_token: str = ""
+    board_url: str | None = None  # the village's public board (村务公开)
 
 
 @contextlib.contextmanager
@@ -89,10 +92,11 @@ def serve(db_url: str, port: int = 0) -> Iterator[str]:
         sock.close()
 
 
-def township_accounts(db_url: str) -> tuple[str, str, str]:
-    """A township, grid, officer and staff member; returns (township id, code, staff token)."""
+def township_accounts(db_url: str) -> tuple[str, str, str, str]:
+    """A county with a department; a township of it with a grid, an officer and a staff
+    member; returns (township id, enrollment code, staff token, county staff token)."""
     from gridterm.township import db
-    from gridterm.township.services import admin
+    from gridterm.township.services import admin, county
 
     engine = db.make_engine(db_url)
     try:
@@ -102,7 +106,11 @@ def township_accounts(db_url: str) -> tuple[str, str, str]:
             officer = admin.add_officer(session, grid.id, "王芳", "13812345678")
             code, _row = admin.issue_code(session, officer.id)
             token, _staff = admin.add_staff(session, township.id, "李干部")
-            return township.id, code, token
+            region = county.add_county(session, "青山县")
+            county.set_township_county(session, township.id, region.id)
+            county.add_department(session, region.id, "县住建局")
+            county_token, _ = county.add_staff(session, region.id, "县综治中心")
+            return township.id, code, token, county_token
     finally:
         engine.dispose()
 
@@ -174,18 +182,49 @@ def answer_reports(url: str, staff_token: str, store) -> int:
                 if walk(rec["id"], final, feedback, public):
                     done += 1
                     break
+        # One goes up the ladder, so the county console has something to sign for.
+        for rec in reports:
+            body = {"to": "escalated", "reason": ESCALATION}
+            if client.post(f"/api/v1/staff/records/{rec['id']}/transition", json=body).is_success:
+                break
     return done
+
+
+def village_affairs(url: str, staff_token: str, store) -> str | None:
+    """The officer writes a 财务 notice, a village notice and a 四议两公开 matter; after they
+    are synced the township publishes the 财务 one.  Returns the village's public board."""
+    from urllib.parse import quote
+
+    import httpx
+
+    from gridterm.client import sync
+    from gridterm.core import demo_data
+    from gridterm.core.usecases import affairs
+
+    village = affairs.default_village(store) or demo_data.VILLAGES[0]
+    finance = affairs.save_notice(store, {**demo_data.FINANCE_NOTICE, "village": village})
+    affairs.save_notice(store, {**demo_data.VILLAGE_NOTICE, "village": village})
+    store.create("matter", {**demo_data.MATTER, "village": village})
+    sync.sync_once(store)
+    with httpx.Client(
+        base_url=url, headers={"Authorization": f"Bearer {staff_token}"}, timeout=30
+    ) as client:
+        path = f"/api/v1/staff/records/{finance['id']}/transition"
+        if not client.post(path, json={"to": "published"}).is_success:
+            return None
+    return f"{url}/v/{quote(village)}"
 
 
 def build(store, db_url: str, url: str, households: int = 40) -> Demo:
     """Everything but the app: accounts, enrollment, data, two syncs, township replies."""
     from gridterm.client import sync
 
-    _township, code, staff_token = township_accounts(db_url)
+    _township, code, staff_token, county_token = township_accounts(db_url)
     sync.enroll(store, url, code, "演示手机")
     counts = seed_device(store, households)
     sync.sync_once(store)
     replies = answer_reports(url, staff_token, store)
+    board_url = village_affairs(url, staff_token, store)
     sync.sync_once(store)
     resident_url = None
     for rec in store.query(kind="report", archived=True):
@@ -193,7 +232,9 @@ def build(store, db_url: str, url: str, households: int = 40) -> Demo:
             receipt = rec["receipts"][0]
             resident_url = f"{url}/r/{receipt['number']}?s={receipt['sig']}"
             break
-    return Demo(url, staff_token, store.folder, counts, replies, resident_url)
+    return Demo(
+        url, staff_token, store.folder, counts, replies, resident_url, county_token, board_url
+    )
 
 
 def print_demo(demo: Demo) -> None:
@@ -201,8 +242,12 @@ def print_demo(demo: Demo) -> None:
     print(t("sync.demo.service", url=demo.url))
     print(t("sync.demo.staff_token", token=demo.staff_token))
     print(t("sync.demo.staff_console", url=demo.url, token=demo.staff_token))
+    if demo.county_token:
+        print(t("sync.demo.county_console", url=demo.url, token=demo.county_token))
     if demo.resident_url:
         print(t("sync.demo.resident_page", url=demo.resident_url))
+    if demo.board_url:
+        print(t("sync.demo.board", url=demo.board_url))
     print(t("sync.demo.data_dir", path=str(demo.data_dir)))
     c = demo.counts
     print(

@@ -39,7 +39,22 @@ def test_demo_builds_the_whole_loop(tmp_path):
             base_url=url, headers={"Authorization": f"Bearer {built.staff_token}"}
         ) as staff:
             listed = staff.get("/api/v1/staff/records", params={"limit": 200}).json()
-        assert listed["total"] == sum(built.counts.values())
+        # the notices and the matter the demo writes for the village's affairs come on top
+        assert listed["total"] == sum(built.counts.values()) + 3
+        # The three levels: the county's console has the escalated report to sign for ...
+        with httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {built.county_token}"}
+        ) as county:
+            me = county.get("/api/v1/staff/me").json()
+            escalated = county.get("/api/v1/staff/records", params={"level": "county"}).json()
+        assert me["role"] == "county"
+        assert [i["status"] for i in escalated["items"]] == ["escalated"]
+        # ... and the village's board shows the published notice, with its number on the device.
+        assert built.board_url and built.board_url.startswith(url + "/v/")
+        board = httpx.get(built.board_url, timeout=30)
+        assert board.status_code == 200 and "财务收支公开" in board.text
+        published = [n for n in store.query(kind="notice", archived=True) if n.get("notice_number")]
+        assert len(published) == 1 and published[0]["notice_number"] in board.text
 
 
 @pytest.mark.timeout(120)
