@@ -25,6 +25,9 @@ from gridterm.ui.officer.screens.base import GridScreen
 LISTS = ("notices", "matters")
 
 
+NARROW = 70  # narrower than this, a row shows the day without the year
+
+
 def state_text(record: dict) -> str:
     """Where a notice stands, with its public number once published."""
     state = notice_state(record)
@@ -100,10 +103,13 @@ class AffairsScreen(GridScreen):
     def fill(self) -> None:
         """The list, fitted to the width: the title gives way before the state."""
         zone = self.app.now().tzinfo
+        width = self.query_one("#affairs-body").size.width
+        # On a phone the day is enough (MM-DD): the title needs the room.
+        day = slice(0, 10) if width >= NARROW else slice(5, 10)
         rows = []
         for record in self.records:
             data = record.get("data") or {}
-            written = field_text(record.get("created_at"), zone)[:10]
+            written = field_text(record.get("created_at"), zone)[day]
             if self.which == "notices":
                 kind = label("notice_type", str(data.get("type", "")))
                 rows.append(
@@ -117,10 +123,10 @@ class AffairsScreen(GridScreen):
         if self.which == "notices":
             columns.append(("type", t("affairs.col.type")))
         columns += [("title", t("affairs.col.title")), ("state", t("affairs.col.state"))]
-        width = self.query_one("#affairs-body").size.width
-        # The title gives way first, then a matter's long "next step" (a notice has no more
-        # than four words of state); only the columns this list has.
-        squeeze = [("type", 8), ("title", 12), ("type", 4), ("title", 6), ("state", 16)]
+        # The title gives way first, then the state's tail (a published notice's number, a
+        # matter's long "next step": both are on the record's own screen), then the title
+        # again; only the columns this list has.
+        squeeze = [("type", 8), ("title", 14), ("state", 8), ("type", 4), ("title", 6)]
         squeeze = [(key, least) for key, least in squeeze if key in dict(columns)]
         tables.fill(self.query_one(DataTable), columns, rows, width, squeeze)
 
