@@ -138,8 +138,8 @@ async def test_a_county_token_opens_the_county_console(county, size):
         if size[0] < 110:
             assert a[1:] == ["3", "—", "0", "0%", "—", "—", "1"]
             assert b[1:] == ["2", "—", "0", "0%", "—", "—", "1"]
-        else:  # with closed, supervised and escalated too
-            assert a[1:] == ["3", "0", "—", "0", "0%", "—", "—", "1", "0", "1"]
+        else:  # with closed, unanswered questions, supervised and escalated too
+            assert a[1:] == ["3", "0", "—", "0", "0%", "—", "—", "1", "0", "0", "1"]
         assert_no_raw_keys(app)
 
 
@@ -157,7 +157,8 @@ async def test_the_figures_are_the_services_summary(county):
             cells = [str(c) for c in table.get_row(row["township_id"])]
             assert cells[0] == row["township"]
             assert cells[1] == str(row["received"])
-            assert cells[-3] == str(row["red_open"])
+            assert cells[-4] == str(row["red_open"])
+            assert cells[-3] == str(row["unanswered_questions"])
 
 
 async def test_the_county_signs_assigns_and_closes_an_escalated_item(county):

@@ -34,6 +34,8 @@ COLUMNS = (
     Column("mediation_settled_pct", percent=True),
     Column("follow_ups_done_pct", percent=True),
     Column("red_open"),
+    # residents' questions on the villages' notices nobody has answered (issue 17)
+    Column("unanswered_questions", wide_only=True),
     Column("supervised_open", wide_only=True),
     Column("escalated_open", wide_only=True),
 )
