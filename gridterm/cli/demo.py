@@ -102,12 +102,13 @@ def township_accounts(db_url: str) -> tuple[str, str, str, str]:
     try:
         with db.write_session(db.session_factory(engine)) as session:
             township = admin.add_township(session, "青山镇")
-            grid = admin.add_grid(session, township.id, "青山村第一网格")
+            grid = admin.add_grid(session, township.id, "东河村第一网格")
             officer = admin.add_officer(session, grid.id, "王芳", "13812345678")
             code, _row = admin.issue_code(session, officer.id)
             token, _staff = admin.add_staff(session, township.id, "李干部")
             region = county.add_county(session, "青山县")
             county.set_township_county(session, township.id, region.id)
+            county.set_grid_village(session, grid.id, "东河村")
             county.add_department(session, region.id, "县住建局")
             county_token, _ = county.add_staff(session, region.id, "县综治中心")
             return township.id, code, token, county_token
