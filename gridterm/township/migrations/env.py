@@ -21,10 +21,19 @@ def render_item(type_, obj, autogen_context):
 def run_migrations_online() -> None:
     engine = config.attributes["engine"]
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         if connection.dialect.name == "postgresql":
             # Several service processes may start at once: one migrates, the others wait.
             connection.exec_driver_sql("SELECT pg_advisory_lock(746110)")
             connection.commit()
+        if sqlite:
+            # Batch mode alters a table by copying it, dropping the old one and renaming the
+            # copy; with foreign keys enforced, the drop fails once other tables' rows refer to
+            # it (a township with grids, altered by a later migration).  Alembic's advice:
+            # enforcement off while migrating, the references checked once at the end.  The
+            # pragma is a no-op inside a transaction, so it goes to the driver's connection
+            # before SQLAlchemy begins one (our engine's "begin" hook would).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             context.configure(
                 connection=connection,
@@ -35,8 +44,14 @@ def run_migrations_online() -> None:
             )
             with context.begin_transaction():
                 context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
             connection.commit()
         finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql("SELECT pg_advisory_unlock(746110)")
                 connection.commit()
