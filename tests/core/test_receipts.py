@@ -323,10 +323,16 @@ def test_receipt_lines_for_case_party_and_without_enrollment():
     )
 
 
-def test_receipts_module_imports_no_ui():
+def test_receipts_module_imports_no_ui_and_needs_no_pillow():
+    """Receipts are made on a phone with the base install: no UI or server library, and a
+    QR code as PNG without Pillow (qrcode imports Pillow when it happens to be installed —
+    the township and photos extras bring it — so here Pillow is made unimportable)."""
     code = (
-        "import sys, gridterm.core.receipts, gridterm.core.receipts.render;"
-        "bad=[m for m in sys.modules if m.split('.')[0] in ('textual','fastapi','PIL')];"
+        "import sys; sys.modules['PIL'] = None;"
+        "import gridterm.core.receipts, gridterm.core.receipts.render as r;"
+        "png = r.png_bytes(r.make_qr('https://t.example/r/ABCDE?s=X'));"
+        "assert png.startswith(bytes([137, 80, 78, 71])), png[:8];"
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('textual','fastapi')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
