@@ -74,6 +74,7 @@ def test_jsonl_rows_carry_the_links(live_service):
         "name": "电线.jpg",
         "sha256": sha(first),
         "url": f"{live_service.url}/api/v1/staff/attachments/{sha(first)}",
+        "removed": False,
     }
     assert row["data"]["location"]["place"] == "石桥村村口"
 

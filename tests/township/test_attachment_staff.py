@@ -196,3 +196,62 @@ def test_partial_uploads_untouched_for_the_grace_period_are_removed(live_service
     upload(tw.device, photo(100, 100))
     assert not stale_path.exists()
     assert status(tw.device, sha(fresh))[sha(fresh)]["state"] == "partial"
+
+
+def test_a_record_naming_more_photos_than_the_cap_is_rejected_on_push_that_record_only(
+    live_service,
+):
+    """The per-record cap (the model's 20) holds on the service: the push answers that record
+    rejected, naming the field, and stores the others; nothing of it is kept."""
+    tw = make_township(live_service)
+    many = [described(bytes([n]) * 10, f"{n}.jpg") for n in range(21)]
+    # Made by a device that skipped the model's check (an old or modified client).
+    too_many, bad_place = report(tw.device), report(tw.device)
+    too_many["data"]["attachments"] = many
+    bad_place["data"]["location"] = {"lat": 91.0, "lon": 0.0, "source": "gps", "place": ""}
+    fine = report(tw.device, attachments=many[:20])
+    response = tw.device.push([too_many, bad_place, fine])
+    assert response.status_code == 200, response.text
+    results = {r["id"]: r for r in response.json()["results"]}
+    assert results[too_many["id"]]["result"] == "rejected"
+    assert "at most 20" in results[too_many["id"]]["error"]
+    assert results[bad_place["id"]]["result"] == "rejected"
+    assert "Latitude must be at most 90" in results[bad_place["id"]]["error"]
+    assert results[fine["id"]]["result"] == "stored"
+    assert tw.staff.get(f"/api/v1/staff/records/{too_many['id']}").status_code == 404
+    with live_service.sessions() as s:
+        named = s.query(db.AttachmentRef).filter_by(record_id=too_many["id"]).count()
+    assert named == 0
+
+
+def test_photo_entries_at_the_edges_are_refused_per_record_never_a_500(live_service):
+    """Entries nobody here made: a NUL in a name, a name of 10,000 characters, a size of
+    2**63, a taken_at in year 9999 with no zone, an upper-case hash, a type that is not an
+    image's.  Each record is refused on its own, saying which field and why; the push answers
+    200."""
+    tw = make_township(live_service)
+    p = photo(100, 100)
+    edges = [
+        {"name": "现场\x00.jpg"},
+        {"name": "长" * 10_000},
+        {"size": 2**63},
+        {"taken_at": "9999-12-31T23:59:59"},
+        {"sha256": sha(p).upper()},
+        {"type": "text/html"},
+    ]
+    records = []
+    for change in edges:
+        rec = report(tw.device)
+        rec["data"]["attachments"] = [{**described(p), **change}]
+        records.append(rec)
+    response = tw.device.push(records)
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["id"] for r in results] == [r["id"] for r in records]
+    assert all(r["result"] == "rejected" for r in results), results
+    errors = [r["error"] for r in results]
+    words = ("control characters", "too long", "too big", "year", "SHA-256", "text/html")
+    for error, word in zip(errors, words, strict=True):
+        assert word in error, (word, error)
+    # The edges never reached the tables: no record, no reference.
+    assert tw.staff.get(f"/api/v1/staff/records/{records[0]['id']}").status_code == 404

@@ -23,6 +23,7 @@ GROUPS = (
     "departments",
     "database",
     "bundle",
+    "photos",
 )
 
 

@@ -175,7 +175,7 @@ def staff_attachment(
     evidence: Evidence = Depends(_evidence),
 ) -> Response:
     """The content, when a record of the caller's township names it; 404 otherwise."""
-    row = attachments.visible(session, staff.township_id, sha256)
+    row = attachments.visible(session, attachments.township_scope(staff.township_id), sha256)
     audit.info("staff %s read attachment %s", staff.staff_id, sha256)
     cache = {"Cache-Control": "private, max-age=86400", "ETag": f'"{sha256}"'}
     try:

@@ -45,6 +45,11 @@ class OffsetMismatch(BaseModel):
     received: int = Field(ge=0, description="resume from here")
 
 
+class Removal(BaseModel):
+    at: str = Field(description="when the township removed it (ISO 8601, UTC)")
+    why: Literal["retention", "erasure"]
+
+
 class AttachmentOut(BaseModel):
     """One attachment of a record, as the device described it, and whether the service
     holds its content."""
@@ -60,3 +65,5 @@ class AttachmentOut(BaseModel):
     location: dict[str, Any] | None = None
     available: bool = False
     url: str
+    # Set when the township removed the photo on purpose (retention, erasure on request).
+    removed: Removal | None = None

@@ -25,7 +25,7 @@ from __future__ import annotations
 # Tables added by later parts of the service live in modules of their own (attachments,
 # departments), imported here so that Base.metadata (Alembic's and the tests' view of the
 # schema) holds every table.
-from gridterm.township.db.attachments import AttachmentContent, AttachmentRef
+from gridterm.township.db.attachments import AttachmentContent, AttachmentRef, AttachmentRemoval
 from gridterm.township.db.base import ID, NAMING, Base, UTCDateTime, utcnow
 from gridterm.township.db.departments import Department
 from gridterm.township.db.engine import (
@@ -93,6 +93,7 @@ __all__ = [
     "write_slots",
     "AttachmentContent",
     "AttachmentRef",
+    "AttachmentRemoval",
     "Counter",
     "Department",
     "Device",

@@ -42,3 +42,18 @@ class AttachmentRef(Base):
     record_id: Mapped[str] = mapped_column(ForeignKey("records.id"), primary_key=True)
     sha256: Mapped[str] = mapped_column(SHA256, primary_key=True, index=True)
     named_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AttachmentRemoval(Base):
+    """Content the township removed on purpose (PIPL: kept no longer than needed, erased on
+    request): its bytes are gone for good and a device that sends them again is told they
+    are complete, so it stops sending and may prune its copy, while nothing is stored."""
+
+    __tablename__ = "attachment_removals"
+    sha256: Mapped[str] = mapped_column(SHA256, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    removed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # "retention" (the records naming it closed long enough ago) or "erasure" (on request).
+    why: Mapped[str] = mapped_column(String(16))
+    # Who asked and why, for the township's own account of it (never shown to devices).
+    note: Mapped[str] = mapped_column(String(500), default="")

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import ColumnElement, delete, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridterm.township import db
-from gridterm.township.services import bulk_sql
+from gridterm.township.services import bulk_sql, photo_retention
 from gridterm.township.services.content_store import ContentStore, content_key
 from gridterm.township.services.errors import AttachmentRefused, NotFound
 from gridterm.township.services.image_types import TYPES
@@ -118,12 +118,18 @@ def for_record(session: Session, data: Any) -> list[dict[str, Any]]:
                 select(db.AttachmentContent.sha256).where(db.AttachmentContent.sha256.in_(shas))
             ).scalars()
         )
+    gone = photo_retention.removals(session, shas)
     out = []
     for item in items[:MAX_PER_RECORD]:
         sha = item.get("sha256")
         if not isinstance(sha, str) or not _SHA.fullmatch(sha):
             continue
-        out.append({**item, "available": sha in held, "url": staff_path(sha)})
+        removed = None
+        if sha in gone:
+            at = gone[sha].removed_at
+            removed = {"at": at.replace(tzinfo=dt.timezone.utc).isoformat(), "why": gone[sha].why}
+        entry = {**item, "available": sha in held, "url": staff_path(sha), "removed": removed}
+        out.append(entry)
     return out
 
 
@@ -192,6 +198,8 @@ def receive_chunk(
 
 
 def _sizes(session: Session, shas: list[str]) -> dict[str, int]:
+    """The size of each of ``shas`` the service holds — or removed on purpose (retention,
+    erasure): to a device that is the same answer, complete, so it never sends it again."""
     if not shas:
         return {}
     rows = session.execute(
@@ -199,7 +207,10 @@ def _sizes(session: Session, shas: list[str]) -> dict[str, int]:
             db.AttachmentContent.sha256.in_(shas)
         )
     ).all()
-    return {sha: size for sha, size in rows}
+    sizes = {sha: size for sha, size in rows}
+    for sha, gone in photo_retention.removals(session, shas).items():
+        sizes.setdefault(sha, gone.size)
+    return sizes
 
 
 def _unnamed(device_id: str | None = None):
@@ -231,6 +242,10 @@ def record_content(
     period.  Returns the keys of the dropped content, for the caller to delete from the
     store after the commit."""
     with db.write_session(sessions) as session:
+        # Removed while its last chunk was being checked (an erasure racing the upload): the
+        # removal wins, and the bytes just stored go again.
+        gone = photo_retention.removals(session, [f.sha256 for f in finished])
+        finished = [f for f in finished if f.sha256 not in gone]
         if finished:
             rows = [
                 {
@@ -246,7 +261,7 @@ def record_content(
                 index_elements=["sha256"]
             )
             session.execute(stmt, rows)
-        return sweep_unnamed(session, grace)
+        return [content_key(sha) for sha in gone] + sweep_unnamed(session, grace)
 
 
 def sweep_unnamed(
@@ -272,15 +287,21 @@ def sweep_unnamed(
 # --------------------------------------------------------------------------- staff
 
 
-def visible(session: Session, township_id: str, sha256: str) -> db.AttachmentContent:
-    """The content, when a record of ``township_id`` names it and the service holds it;
-    NotFound otherwise (whether it exists elsewhere or not)."""
+def township_scope(township_id: str) -> ColumnElement[bool]:
+    """The records a township's staff see.  Photos take the records' scope as a WHERE clause,
+    so a wider scope (a county's) is the records' own clause, passed as it is."""
+    return db.Record.township_id == township_id
+
+
+def visible(session: Session, scope: ColumnElement[bool], sha256: str) -> db.AttachmentContent:
+    """The content, when a record in ``scope`` (a WHERE clause on records) names it and the
+    service holds it; NotFound otherwise (whether it exists elsewhere or not)."""
     if not _SHA.fullmatch(sha256):
         raise NotFound("evidence_service.error.not_found")
     named = session.execute(
         select(db.AttachmentRef.record_id)
         .join(db.Record, db.Record.id == db.AttachmentRef.record_id)
-        .where(db.AttachmentRef.sha256 == sha256, db.Record.township_id == township_id)
+        .where(db.AttachmentRef.sha256 == sha256, scope)
         .limit(1)
     ).first()
     row = session.get(db.AttachmentContent, sha256) if named else None

@@ -24,7 +24,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 
 from gridterm.core.model import CHINA_TIME
 from gridterm.township import db
-from gridterm.township.services import export_attachments, inputs, records
+from gridterm.township.services import export_attachments, inputs, photo_retention, records
 from gridterm.township.services.export_columns import KINDS, cells, columns
 from gridterm.township.services.export_names import Names
 from gridterm.township.services.export_xlsx import Sheet, xlsx_chunks
@@ -277,13 +277,15 @@ def start(
 def body(job: Export, fmt: str) -> Iterator[bytes]:
     """The file's bytes in chunks, each format streamed as the rows are read."""
     names = Names(job.township_id)
+    with job.sessions() as session:
+        removed = photo_retention.removed_in_township(session, job.township_id)
     if fmt == "xlsx":
 
         def rows_of_kind(kind_name: str) -> Iterator[dict[str, Any]]:
             rows = iter_export_rows(job.sessions, job.conditions, (kind_name,), names)
-            return export_attachments.with_links(rows, job.base_url)
+            return export_attachments.with_links(rows, job.base_url, removed)
 
         return xlsx_stream(rows_of_kind)
     rows = iter_export_rows(job.sessions, job.conditions, KINDS, names)
-    rows = export_attachments.with_links(rows, job.base_url)
+    rows = export_attachments.with_links(rows, job.base_url, removed)
     return csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)

@@ -10,9 +10,11 @@ Without it, the console lists the photos and opens each outside (``o``).
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -110,7 +112,11 @@ def caption(index: int, item: dict, now: Any = None) -> Text:
         where_text(item.get("where")),
     ]
     line = Text(f"{index + 1}. " + " · ".join(p for p in parts if p))
-    if not item.get("available"):
+    removed = item.get("removed")
+    if isinstance(removed, dict) and removed.get("why") in ("retention", "erasure"):
+        when = full_time(removed.get("at"), now) if removed.get("at") else ""
+        line.append("  " + t(f"evidence_service.console.removed_{removed['why']}", date=when))
+    elif not item.get("available"):
         line.append("  " + t("evidence_service.console.not_arrived"), style="yellow")
     return line
 
@@ -151,12 +157,28 @@ def location_line(location: Any) -> Text:
     return line
 
 
+# Folders of photos saved for the viewer, removed when the console exits: a photo of a
+# person is not left on a shared office computer once the matter's page is closed (PIPL).
+_SAVED: list[Path] = []
+
+
 def save_for_viewer(data: bytes, item: dict) -> Path:
-    """Write a photo where the system's viewer can open it: a private temporary folder."""
+    """Write a photo where the system's viewer can open it: a private temporary folder,
+    removed when the console exits."""
     folder = Path(tempfile.mkdtemp(prefix="gridterm-photo-"))
+    _SAVED.append(folder)
     stem = _UNSAFE.sub("_", Path(str(item.get("name") or "photo")).stem)[:60] or "photo"
     suffix = _EXTENSIONS.get(str(item.get("type")), ".jpg")
     path = folder / f"{stem}-{str(item.get('sha256', ''))[:8]}{suffix}"
     path.write_bytes(data)
     path.chmod(0o600)
     return path
+
+
+def remove_saved() -> None:
+    """Remove every photo saved for the viewer (at exit; safe to call again)."""
+    while _SAVED:
+        shutil.rmtree(_SAVED.pop(), ignore_errors=True)
+
+
+atexit.register(remove_saved)

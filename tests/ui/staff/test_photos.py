@@ -184,3 +184,38 @@ async def test_without_textual_image_the_photos_are_listed_and_opened_outside(
         notes = [str(n.render()) for n in screen.query(".photo-note")]
         assert notes and "gridterm[staff-photos]" in notes[0]
         assert "1. 电线.jpg" in screen_text(app)
+
+
+def test_a_removed_photo_says_why_and_when_instead_of_not_arrived():
+    import datetime as dt
+
+    set_language("zh_CN")
+    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    item = {"sha256": "a" * 64, "name": "门口.jpg", "size": 1000, "available": False}
+    kept = {**item, "removed": {"at": "2026-11-30T02:00:00+00:00", "why": "retention"}}
+    erased = {**item, "removed": {"at": "2026-11-30T02:00:00+00:00", "why": "erasure"}}
+    assert "尚未收到" in str(photos.caption(0, item, now))
+    assert "保存期已满" in str(photos.caption(0, kept, now))
+    assert "2026-11-30 10:00" in str(photos.caption(0, kept, now))  # in the console's zone
+    assert "已按请求删除" in str(photos.caption(0, erased, now))
+    assert "尚未收到" not in str(photos.caption(0, erased, now))
+
+
+def test_photos_saved_for_the_viewer_are_private_and_gone_when_the_console_exits(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "from gridterm.ui.staff import photos\n"
+        "p = photos.save_for_viewer(b'\\xff\\xd8\\xff', {'name': '门口.jpg', 'sha256': 'ab' * 32,"
+        " 'type': 'image/jpeg'})\n"
+        "import os, stat\n"
+        "print(p, oct(stat.S_IMODE(os.stat(p).st_mode)), p.read_bytes() == b'\\xff\\xd8\\xff')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    path, mode, same = done.stdout.split()
+    assert path.endswith(".jpg") and "门口" in path
+    assert mode == "0o600" and same == "True"
+    assert not Path(path).exists() and not Path(path).parent.exists()

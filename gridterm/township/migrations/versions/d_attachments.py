@@ -1,4 +1,5 @@
-"""attachments: the content the service holds (by SHA-256) and the records that name it
+"""attachments: the content the service holds (by SHA-256), the records that name it, and
+the content the township removed (retention, erasure)
 
 Revision ID: d_attachments
 Revises: b_hardening
@@ -40,9 +41,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("attachment_refs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_attachment_refs_sha256"), ["sha256"], unique=False)
+    op.create_table(
+        "attachment_removals",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("removed_at", sa.DateTime(), nullable=False),
+        sa.Column("why", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_attachment_removals")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("attachment_removals")
     with op.batch_alter_table("attachment_refs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attachment_refs_sha256"))
     op.drop_table("attachment_refs")
