@@ -5,7 +5,8 @@ the data folder and named by the record (one new rev); sync sends it after the r
 attachment ids (the photos' SHA-256) are printed one a line, nothing else on stdout.
 ``--camera`` takes the photo with Termux:API's ``termux-camera-photo``.  ``--where
 item:KEY|session:N|follow-up:N`` puts the photos on a visit's item or a case's session or
-follow-up (numbered from 1, as the case screen shows them).
+follow-up (numbered from 1, as the case screen shows them).  ``--list`` shows the record's
+photos (id, name, size, when taken, state); ``--remove ID`` takes one off before it is sent.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("files", metavar="FILE", nargs="*", help=t("evidence.cli.files"))
     parser.add_argument("--camera", action="store_true", help=t("evidence.cli.camera"))
     parser.add_argument("--where", metavar="PART", type=_where, help=t("evidence.cli.where"))
+    parser.add_argument("--list", action="store_true", help=t("evidence.cli.list"))
+    parser.add_argument("--remove", metavar="ID", help=t("evidence.cli.remove"))
+    parser.add_argument("--json", action="store_true", help=t("evidence.cli.json"))
     parser.set_defaults(func=run)
 
 
@@ -43,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
     from gridterm.core.paths import data_dir
     from gridterm.core.store import Store
 
+    if args.list or args.remove:
+        from gridterm.cli.attach_list import list_or_remove
+
+        return list_or_remove(args, _find)
     if not args.files and not args.camera:
         print(t("evidence.cli.nothing"), file=sys.stderr)
         return 2

@@ -49,8 +49,10 @@ class _Progress:
         self.tasks: dict[str, int] = {}
 
     def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase == "upload":  # the photos' bytes, counted in KiB
+            done, total = done // 1024, -(-total // 1024)
         if self.progress is None:
-            if phase != "push" or not (self.tty or total > BIG_QUEUE) or total == 0:
+            if phase == "pull" or not (self.tty or total > BIG_QUEUE) or total == 0:
                 return
             from rich.console import Console
             from rich.progress import (
@@ -71,9 +73,8 @@ class _Progress:
             )
             self.progress.start()
         if phase not in self.tasks:
-            self.tasks[phase] = self.progress.add_task(
-                t(f"sync.progress.{phase}"), total=total or None
-            )
+            key = "evidence.progress.upload" if phase == "upload" else f"sync.progress.{phase}"
+            self.tasks[phase] = self.progress.add_task(t(key), total=total or None)
         self.progress.update(self.tasks[phase], completed=done)
 
     def stop(self) -> None:

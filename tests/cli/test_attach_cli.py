@@ -118,3 +118,31 @@ def test_where_puts_photos_on_a_case_session(data_dir, photos, capsys):
     with Store.open(data_dir) as store:
         [photo] = store.get(case["id"])["data"]["attachments"]
         assert photo["where"] == {"session": 0}
+
+
+def test_list_shows_the_photos_and_remove_takes_one_off_until_sent(data_dir, saved, photos, capsys):
+    i18n.set_language("en")
+    main(["--data-dir", str(data_dir), "attach", saved["id"], *photos])
+    first, second = capsys.readouterr().out.split()
+    assert main(["--data-dir", str(data_dir), "attach", saved["id"][:8], "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [first[:12], second[:12]]
+    assert "现场照片0.jpg" in lines[0] and lines[0].endswith(i18n.t("evidence.state.waiting"))
+    # Taken off by the first characters of its id: a new rev without it.
+    assert main(["--data-dir", str(data_dir), "attach", saved["id"], "--remove", first[:8]]) == 0
+    assert capsys.readouterr().out.split() == [first]
+    with Store.open(data_dir) as store:
+        record = store.get(saved["id"])
+        assert [a["sha256"] for a in record["data"]["attachments"]] == [second]
+        assert record["rev"] == 3
+        Contents(store.folder).mark_sent(second, "2026-11-25T10:00:00+08:00")
+    # The one the service has stays.
+    assert main(["--data-dir", str(data_dir), "attach", saved["id"], "--remove", second]) == 2
+    assert "already been sent" in capsys.readouterr().err
+    assert main(["--data-dir", str(data_dir), "attach", saved["id"], "--remove", "ffff"]) == 2
+    assert i18n.t("evidence.cli.no_photo", id="ffff") in capsys.readouterr().err
+    assert main(["--data-dir", str(data_dir), "attach", saved["id"], "--list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["record"] == saved["id"]
+    assert [(a["sha256"], a["state"]) for a in listed["attachments"]] == [(second, "sent")]
+    i18n.set_language("zh_CN")
