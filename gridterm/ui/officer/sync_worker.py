@@ -168,6 +168,10 @@ def _changed_anything(summary: sync.SyncSummary) -> bool:
         or pulled.households
         or pulled.mediators
         or pulled.full
+        # photos sent (or found already there) change what the outbox says is waiting
+        or summary.upload.sent
+        or summary.upload.already
+        or summary.upload.refused
     )
 
 

@@ -59,3 +59,18 @@ async def test_the_worker_publishes_to_the_app(store):
         assert status_text("error", None, NOW) in headers(app)[0]
         message = t("sync.status.sync_failed", message="the service refused this device")
         assert said == [("error", message)]
+
+
+def test_a_pass_that_only_sent_photos_reloads_the_screens():
+    """The outbox counts photos waiting: a background pass that sent only photos must make
+    the screens reload, or they keep saying the photos wait (issue 16)."""
+    from gridterm.client.sync import PullResult, PushResult, SyncSummary
+    from gridterm.client.upload import UploadResult
+    from gridterm.ui.officer.sync_worker import _changed_anything
+
+    def summary(**upload) -> SyncSummary:
+        return SyncSummary(PushResult(), PullResult(), 0, 0, "", 0.0, UploadResult(**upload))
+
+    assert not _changed_anything(summary())
+    assert _changed_anything(summary(sent=1))
+    assert _changed_anything(summary(already=2))
