@@ -30,6 +30,7 @@ REPLIES = (
     ("returned", "属村内事务，请村委会自行协调后再报。", ""),
 )
 ESCALATION = "涉及跨乡镇河道，需县住建局协调。"
+RESIDENT_QUESTION = "村道维修材料12345.60元，是哪一段路？"
 # The states each reply's record passes through on the way (the workflow allows no jumps).
 PATHS = {
     "accepted": ("accepted",),
@@ -150,7 +151,24 @@ def seed_device(store, households: int = 40) -> dict:
             elif kind == "case" and secret:
                 store.update(rec["id"], receipts=[receipts.issue(rec, secret, party=0)])
             counts[kind] += 1
+    attach_demo_photo(store)
     return counts
+
+
+def attach_demo_photo(store) -> None:
+    """The first report carries a photo of the place (evidence, issue 16): kept on the device
+    and sent after the report by the sync, in chunks, as an officer's would be."""
+    from gridterm.core import demo_data, model
+    from gridterm.core.attachments.attach import attach_files
+
+    reports = store.query(kind="report", archived=True)
+    if not reports:
+        return
+    with tempfile.TemporaryDirectory(prefix="gridterm-demo-photo-") as folder:
+        photo = Path(folder) / "现场照片.png"
+        photo.write_bytes(demo_data.demo_photo_png())
+        first = min(reports, key=lambda r: r.get("created_at") or "")
+        attach_files(store, first["id"], [photo], now=model.now_iso(), zone=model.CHINA_TIME)
 
 
 def answer_reports(url: str, staff_token: str, store) -> int:
@@ -211,8 +229,17 @@ def village_affairs(url: str, staff_token: str, store) -> str | None:
         base_url=url, headers={"Authorization": f"Bearer {staff_token}"}, timeout=30
     ) as client:
         path = f"/api/v1/staff/records/{finance['id']}/transition"
-        if not client.post(path, json={"to": "published"}).is_success:
+        published = client.post(path, json={"to": "published"})
+        if not published.is_success:
             return None
+    # A resident asks about it on the public page, as from a phone: the village owes an answer.
+    number = (published.json().get("notice") or {}).get("number")
+    if number:
+        httpx.post(
+            f"{url}/v/n/{number}/questions",
+            data={"text": RESIDENT_QUESTION, "phone": "13900139000"},
+            timeout=30,
+        )
     return f"{url}/v/{quote(village)}"
 
 

@@ -482,3 +482,29 @@ MATTER = {
         },
     ],
 }
+
+
+def demo_photo_png(width: int = 480, height: int = 360) -> bytes:
+    """A photo for the demo's evidence, drawn with pypng (the base install has no Pillow): a
+    sky, a hill and a road, so a viewer shows something a person recognises as a picture."""
+    import io
+
+    import png
+
+    rows = []
+    for y in range(height):
+        row: list[int] = []
+        for x in range(width):
+            hill = height * 0.55 - 40 * ((x - width / 2) / width) ** 2 * 4
+            road = abs(x - width / 2) < (y - height * 0.55) * 0.6
+            if y > height * 0.55 and road:
+                rgb = (120, 120, 118)
+            elif y > hill:
+                rgb = (70, 130 - int(40 * y / height), 60)
+            else:
+                rgb = (150 + int(60 * y / height), 190 + int(40 * y / height), 235)
+            row.extend(rgb)
+        rows.append(row)
+    out = io.BytesIO()
+    png.Writer(width, height, greyscale=False).write(out, rows)
+    return out.getvalue()

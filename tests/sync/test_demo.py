@@ -55,6 +55,17 @@ def test_demo_builds_the_whole_loop(tmp_path):
         assert board.status_code == 200 and "财务收支公开" in board.text
         published = [n for n in store.query(kind="notice", archived=True) if n.get("notice_number")]
         assert len(published) == 1 and published[0]["notice_number"] in board.text
+        # Evidence: the first report's photo was sent after it, and staff can open it.
+        (shown,) = [
+            a
+            for r in store.query(kind="report", archived=True)
+            for a in (r["data"].get("attachments") or [])
+        ]
+        with httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {built.staff_token}"}
+        ) as staff:
+            image = staff.get(f"/api/v1/staff/attachments/{shown['sha256']}")
+        assert image.status_code == 200 and image.headers["content-type"] == shown["type"]
 
 
 @pytest.mark.timeout(120)
