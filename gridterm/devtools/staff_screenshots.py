@@ -134,10 +134,14 @@ def _console(url: str, token: str):
     return app
 
 
-async def _shoot(url: str, token: str, out: Path, size: tuple[int, int]) -> list[Path]:
+async def _shoot(
+    url: str, token: str, out: Path, size: tuple[int, int], photo_record: str | None = None
+) -> list[Path]:
     from gridterm.ui.staff.screens.detail import DetailScreen
     from gridterm.ui.staff.screens.export import ExportDialog
     from gridterm.ui.staff.screens.incoming import IncomingScreen
+    from gridterm.ui.staff.screens.photos import PhotoScreen
+    from gridterm.ui.staff.screens.questions import QuestionsScreen
     from gridterm.ui.staff.screens.transition import TransitionDialog
 
     written: list[Path] = []
@@ -177,6 +181,23 @@ async def _shoot(url: str, token: str, out: Path, size: tuple[int, int]) -> list
         await _until(pilot, lambda: isinstance(app.screen, ExportDialog))
         await pilot.pause()
         save(app, "export")
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(app.screen, IncomingScreen))
+        await pilot.press("w")  # residents' questions about the village's notices (issue 17)
+        await _until(pilot, lambda: isinstance(app.screen, QuestionsScreen))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        save(app, "questions")
+        await pilot.press("escape")
+        if photo_record:  # the demo's report with a photo: its detail, then f (issue 16)
+            await _until(pilot, lambda: isinstance(app.screen, IncomingScreen))
+            app.push_screen(DetailScreen(photo_record))
+            await _until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.record)
+            await pilot.press("f")
+            await _until(pilot, lambda: isinstance(app.screen, PhotoScreen))
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            save(app, "photo")
     return written
 
 
@@ -206,8 +227,13 @@ def shoot_all(out: Path) -> list[Path]:
         db_url = f"sqlite:///{Path(tmp) / 'township.db'}"
         with demo.serve(db_url) as url, Store.open(Path(tmp) / "device") as store:
             built = demo.build(store, db_url, url)
+            with_photo = [
+                r for r in store.query(kind="report", archived=True) if r["data"].get("attachments")
+            ]
+            photo_record = with_photo[0]["id"] if with_photo else None
             for size in SIZES:
-                written.extend(asyncio.run(_shoot(url, built.staff_token, out, size)))
+                shots = _shoot(url, built.staff_token, out, size, photo_record)
+                written.extend(asyncio.run(shots))
             # The county after the township's pictures (its escalation would show in them).
             county = county_shots.build(db_url, url, built.staff_token, Path(tmp))
             for size in SIZES:

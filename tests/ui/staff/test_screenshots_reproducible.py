@@ -6,6 +6,7 @@ compared file by file — too slow for the suite.)"""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 
 from gridterm.core import demo_data, model, receipts
@@ -15,6 +16,8 @@ from gridterm.township import db
 
 def one_run() -> dict:
     with screenshots.reproducible():
+        # the county's sweep reads the service clock on a timer: off while shooting
+        assert os.environ["GRIDTERM_SWEEP_SECONDS"] == "0"
         return {
             "service": [db.utcnow() for _ in range(3)],
             "device": [model.now_iso() for _ in range(2)],
