@@ -11,6 +11,7 @@ from gridterm.core import tiers as tier_rules
 from gridterm.core.i18n import t
 from gridterm.core.record_text import kind_label, status_label, summary
 from gridterm.core.usecases.home import newest_feedback_time
+from gridterm.ui.kit import tables
 from gridterm.ui.kit.times import short_time
 from gridterm.ui.officer.screens.base import GridScreen
 from gridterm.ui.officer.screens.record_detail import open_record
@@ -39,14 +40,11 @@ class FeedbackScreen(GridScreen):
         super().__init__()
         self.records: dict[str, dict] = {}
         self.seen_before = ""
+        self.rows: list[tuple[str, list[str]]] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="fb-count", classes="section-title", markup=False)
-        table = DataTable(id="fb-table", cursor_type="row", zebra_stripes=True)
-        table.add_column(t("tui.col.status"), key="status")
-        table.add_column(t("tui.col.summary"), key="summary")
-        table.add_column(t("tui.col.when"), key="when")
-        yield table
+        yield DataTable(id="fb-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="fb-detail", markup=False)
 
     def on_mount(self) -> None:
@@ -70,17 +68,14 @@ class FeedbackScreen(GridScreen):
         self.query_one("#fb-count", Static).update(
             t("tui.feedback.count", count=len(found), new=new)
         )
-        table = self.query_one("#fb-table", DataTable)
-        table.clear()
         now = self.app.now()
+        self.rows = []
         for record in found:
             mark = "● " if record.get("status_at", "") > self.seen_before else ""
-            table.add_row(
-                mark + tier_mark(record) + status_label(record),
-                summary(record),
-                short_time(record.get("status_at"), now),
-                key=record["id"],
-            )
+            state = mark + tier_mark(record) + status_label(record)
+            when = short_time(record.get("status_at"), now)
+            self.rows.append((record["id"], [state, summary(record), when]))
+        self.fill()
         if found:
             self._detail(found[0])
         else:
@@ -92,6 +87,21 @@ class FeedbackScreen(GridScreen):
             for screen in self.app.screen_stack:
                 if screen is not self:
                     screen.refresh_data()
+
+    def fill(self) -> None:
+        """The list fitted to the width: on a phone the summary gives way, never the time."""
+        columns = [
+            ("status", t("tui.col.status")),
+            ("summary", t("tui.col.summary")),
+            ("when", t("tui.col.when")),
+        ]
+        table = self.query_one("#fb-table", DataTable)
+        tables.fill(
+            table, columns, self.rows, table.size.width or self.size.width, [("summary", 8)]
+        )
+
+    def on_resize(self) -> None:
+        self.fill()
 
     @on(DataTable.RowHighlighted, "#fb-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
