@@ -217,13 +217,13 @@ def village_affairs(url: str, staff_token: str, store) -> str | None:
     import httpx
 
     from gridterm.client import sync
-    from gridterm.core import demo_data
+    from gridterm.core import demo_affairs, demo_data
     from gridterm.core.usecases import affairs
 
     village = affairs.default_village(store) or demo_data.VILLAGES[0]
-    finance = affairs.save_notice(store, {**demo_data.FINANCE_NOTICE, "village": village})
-    affairs.save_notice(store, {**demo_data.VILLAGE_NOTICE, "village": village})
-    store.create("matter", {**demo_data.MATTER, "village": village})
+    finance = affairs.save_notice(store, {**demo_affairs.FINANCE_NOTICE, "village": village})
+    affairs.save_notice(store, {**demo_affairs.VILLAGE_NOTICE, "village": village})
+    store.create("matter", {**demo_affairs.MATTER, "village": village})
     sync.sync_once(store)
     with httpx.Client(
         base_url=url, headers={"Authorization": f"Bearer {staff_token}"}, timeout=30

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gridterm.core.demo_data import FINANCE_NOTICE as FINANCE
-from gridterm.core.demo_data import MATTER
-from gridterm.core.demo_data import VILLAGE_NOTICE as VILLAGE
+from gridterm.core.demo_affairs import FINANCE_NOTICE as FINANCE
+from gridterm.core.demo_affairs import MATTER
+from gridterm.core.demo_affairs import VILLAGE_NOTICE as VILLAGE
 
 
 def prepare(store: Any, enrollment: dict) -> dict:
