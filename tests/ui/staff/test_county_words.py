@@ -232,3 +232,13 @@ def test_county_facts_name_the_township_only_for_a_countys_staff():
     assert facts["countyview.fact.supervision"] == "期限 2026-12-01 · 本周办结 · 王县长"
     township_view = dict(tiers.county_facts(record, False, str))
     assert township_view["countyview.fact.township"] == ""
+
+
+def test_a_percent_chart_labels_only_as_many_ticks_as_it_has_rows():
+    """More ticks than rows and plotext keeps whichever label it draws last on a row: the
+    same screen drew 75% in one run and 50% in the next."""
+    from gridterm.ui.staff.screens.county_trends import percent_ticks
+
+    assert percent_ticks(20) == [0, 25, 50, 75, 100]
+    assert percent_ticks(7) == [0, 50, 100]
+    assert percent_ticks(4) == [0, 100]

@@ -27,6 +27,16 @@ def count_ticks(top: float) -> list[int]:
     return list(range(0, top + step, step))
 
 
+def percent_ticks(height: int) -> list[int]:
+    """As many of 0, 25, 50, 75, 100 as the chart has rows for.  More ticks than rows and
+    plotext keeps whichever label lands last on a row — an order that changes from one run
+    to the next (two screenshots of one screen differed by a label)."""
+    rows = height - 3  # the frame's two lines and the week labels
+    if rows >= 5:
+        return [0, 25, 50, 75, 100]
+    return [0, 50, 100] if rows >= 3 else [0, 100]
+
+
 def label_ticks(labels: list[str], width: int) -> tuple[list[int], list[str]]:
     """Every week's label when they fit in ``width`` cells, else every n-th."""
     if not labels:
@@ -60,7 +70,7 @@ class TrendChart(PlotextPlot):
             plt.xticks(positions, shown)
             plt.xlim(1, max(2, len(self.labels)))
         top = max((max(s.ys) for s in self.drawn if s.ys), default=0.0)
-        ticks = [0, 25, 50, 75, 100] if self.percent else count_ticks(top)
+        ticks = percent_ticks(self.size.height) if self.percent else count_ticks(top)
         plt.yticks(ticks, [f"{v}%" if self.percent else str(v) for v in ticks])
         plt.ylim(0, ticks[-1])
         for line in self.drawn:
