@@ -75,6 +75,7 @@ def _shots() -> list[Shot]:
         Shot("case", "case", lambda ids: {"case_id": ids["case"]}),
         Shot("agreement", "case", lambda ids: {"case_id": ids["case"]}, ("p",)),
         Shot("report", "report"),
+        Shot("photos", None, push=_photos_screen),
         Shot("roster", "roster"),
         Shot("receipt", None, push=_receipt_screen),
         # Termux on a small phone: the code with a narrower margin, its number in the header.
@@ -111,6 +112,14 @@ def _visit_summary_screen(app, ids: dict):
         "started_at": NOW.isoformat(),
     }
     return VisitWalkScreen(app.store.get(ids["household"]), template, draft)
+
+
+def _photos_screen(app, ids: dict):
+    """The report form's photos (ctrl+o): one photo kept on the device, waiting to be sent."""
+    from gridterm.core.i18n import t
+    from gridterm.ui.officer.screens.attachments import AttachmentsScreen
+
+    return AttachmentsScreen(ids["photos"], what=t("evidence.what.report"))
 
 
 def _receipt_screen(app, ids: dict):
@@ -153,11 +162,28 @@ def _prepare(folder: Path) -> dict:
             issued = receipts.issue(report, DEMO_ENROLLMENT["device_secret"], now=NOW)
         store.update(report["id"], receipts=[issued])
         affairs = affairs_shots.prepare(store, DEMO_ENROLLMENT)
+        photos = [_demo_photo(store, report["id"])]
     household = store.query(kind="household")[0]
     case = next(r for r in store.query(kind="case") if not r["data"].get("closed_at"))
     ids = {"household": household["id"], "case": case["id"], "report": report["id"], **affairs}
+    ids["photos"] = photos
     store.close()
     return ids
+
+
+def _demo_photo(store, record_id: str) -> dict:
+    """The demo's photo kept in the device's content store for ``record_id``; its entry."""
+    from gridterm.core import attachments, demo_data
+    from gridterm.core.attachments.attach import photo_entry
+    from gridterm.core.attachments.prepare import prepare_photo
+
+    prepared = prepare_photo(
+        demo_data.demo_photo_png(), "现场照片.png", allow_location=False, zone=CHINA
+    )
+    sha = attachments.contents_of(store).add(
+        prepared.data, name=prepared.name, type=prepared.type, now=NOW.isoformat(), record=record_id
+    )
+    return photo_entry(prepared, sha, None)
 
 
 async def _settle(pilot) -> None:
