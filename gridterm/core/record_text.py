@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gridterm.core.households import address
 from gridterm.core.i18n import t
 from gridterm.core.model import label
@@ -61,3 +63,19 @@ def kind_label(record: dict) -> str:
 def status_label(record: dict) -> str:
     status = record.get("status")
     return label(vocab_group(status), status) if status else t("tui.status.none")
+
+
+def location_text(location: Any) -> str:
+    """A record's place as a person reads it: ``石桥村村口 (29.56301, 106.55156 ±12 m)``; the
+    place alone when it was typed without coordinates; ``""`` when there is none."""
+    if not isinstance(location, dict):
+        return ""
+    place = str(location.get("place") or "").strip()
+    lat, lon = location.get("lat"), location.get("lon")
+    if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)):
+        return place
+    where = f"{lat:.5f}, {lon:.5f}"
+    accuracy = location.get("accuracy_m")
+    if isinstance(accuracy, (int, float)):
+        where += f" ±{accuracy:.0f} m"
+    return f"{place} ({where})" if place else where

@@ -61,18 +61,3 @@ def _name(item: dict[str, Any]) -> str:
 
 def links_cell(row: dict[str, Any]) -> str:
     return "\n".join(a["url"] for a in row.get(LINKS_KEY) or [] if a["url"])
-
-
-def location_cell(location: Any) -> str:
-    """``村口 (30.12345, 104.12345 ±12 m)``; the place alone when typed without coordinates."""
-    if not isinstance(location, dict):
-        return ""
-    place = str(location.get("place") or "").strip()
-    lat, lon = location.get("lat"), location.get("lon")
-    if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)):
-        return place
-    where = f"{lat:.5f}, {lon:.5f}"
-    accuracy = location.get("accuracy_m")
-    if isinstance(accuracy, (int, float)):
-        where += f" ±{accuracy:.0f} m"
-    return f"{place} ({where})" if place else where

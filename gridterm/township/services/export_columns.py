@@ -21,6 +21,7 @@ from typing import Any
 from gridterm.core import checklists, workflow
 from gridterm.core.i18n import has, t
 from gridterm.core.model import CHINA_TIME, as_datetime
+from gridterm.core.record_text import location_text
 from gridterm.township.services import export_attachments
 from gridterm.township.services.labels import vocab_label
 
@@ -268,7 +269,7 @@ COMMON: list[Column] = [
     Column("assignee", lambda r: text(r.get("assignee_name")), "name"),
     Column("receipts", lambda r: SEP.join(r.get("receipt_numbers") or [])),
     # Photos by name and by link, never the images (issue 16); the place with coordinates.
-    Column("location", lambda r: export_attachments.location_cell(data_of(r).get("location"))),
+    Column("location", lambda r: location_text(data_of(r).get("location"))),
     Column("attachments", export_attachments.names_cell, "long"),
     Column("attachment_links", export_attachments.links_cell, "long"),
 ]

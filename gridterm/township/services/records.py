@@ -18,26 +18,10 @@ from sqlalchemy.orm import Session
 from gridterm.core import workflow
 from gridterm.township import db
 from gridterm.township.services import attachments, departments, ladder, notice_views, scope
-from gridterm.township.services.errors import NotFound
-from gridterm.township.services.inputs import CONTROL
 from gridterm.township.services.labels import vocab_label
 from gridterm.township.services.tokens import StaffIdentity
 
 audit = logging.getLogger("gridterm.township.audit")
-
-
-def load(session: Session, township_id: str, record_id: str, *, lock: bool) -> db.Record:
-    """The record ``record_id`` of ``township_id`` (row-locked with ``lock``), or NotFound."""
-    if len(record_id) > 64 or CONTROL.search(record_id):
-        # Not an id any record can have (and PostgreSQL refuses NUL in text): simply not found.
-        raise NotFound("staff.not_found", id=repr(record_id[:64]))
-    stmt = select(db.Record).where(db.Record.id == record_id, db.Record.township_id == township_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    rec = session.execute(stmt).scalar_one_or_none()
-    if rec is None:
-        raise NotFound("staff.not_found", id=record_id[:64])
-    return rec
 
 
 def read(session: Session, staff: StaffIdentity, record_id: str, lang: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from gridterm.core.i18n import t
+from gridterm.core.record_text import location_text
 from gridterm.ui.kit.times import full_time
 
 # A map service that opens in any browser and understands GPS (WGS-84) coordinates as
@@ -119,20 +120,6 @@ def caption(index: int, item: dict, now: Any = None) -> Text:
     elif not item.get("available"):
         line.append("  " + t("evidence_service.console.not_arrived"), style="yellow")
     return line
-
-
-def location_text(location: Any) -> str:
-    """``石桥村村口 (29.56301, 106.55156 ±12 m)``; the place alone when typed."""
-    if not isinstance(location, dict):
-        return ""
-    place = str(location.get("place") or "").strip()
-    lat, lon = location.get("lat"), location.get("lon")
-    if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)):
-        return place
-    where = f"{lat:.5f}, {lon:.5f}"
-    if isinstance(location.get("accuracy_m"), (int, float)):
-        where += f" ±{location['accuracy_m']:.0f} m"
-    return f"{place} ({where})" if place else where
 
 
 def map_url(location: Any) -> str | None:

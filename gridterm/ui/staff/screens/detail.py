@@ -24,6 +24,7 @@ from gridterm.client.staff import StaffNotFound
 from gridterm.core.i18n import t
 from gridterm.core.model import field_label, label
 from gridterm.core.receipts import display_number
+from gridterm.core.record_text import location_text
 from gridterm.ui.kit.footer import AppFooter
 from gridterm.ui.kit.header import AppHeader
 from gridterm.ui.kit.times import full_time
@@ -311,7 +312,7 @@ class DetailScreen(ReportsWorkerFailures, Screen):
                 facts.append("\n" + t(key) + t("staff.colon"), style="dim")
                 facts.append(str(value))
         location = (record.get("data") or {}).get("location")
-        if photos.location_text(location):
+        if location_text(location):
             facts.append(
                 "\n" + t("evidence_service.console.location") + t("staff.colon"), style="dim"
             )
