@@ -157,6 +157,6 @@ async def test_no_agreement_no_printer_no_enrollment_each_say_what_to_do(store, 
         await pilot.press("o")  # no service to open
         await pilot.pause()
         notes = [n.message for n in app._notifications]
-        assert any(t("receipts.print.no_printer") == n for n in notes), notes
+        assert any(t("ux.print.no_printer") == n for n in notes), notes  # Settings, not a flag
         assert any(t("agreement.screen.no_link") == n for n in notes), notes
         assert app.opened == []

@@ -18,8 +18,8 @@ from textual.worker import Worker, WorkerState
 from gridterm.core.i18n import get_language, t
 from gridterm.core.receipts import agreement_link, agreement_print
 from gridterm.core.receipts.agreement import Agreement, agreement_for
-from gridterm.core.receipts.render import printer_dest, send
 from gridterm.ui.officer.screens.base import GridScreen
+from gridterm.ui.officer.screens.receipt_output import print_escpos
 
 
 def place_of(enrollment: dict | None) -> str:
@@ -99,18 +99,7 @@ class AgreementScreen(GridScreen):
         self.dismiss(None)
 
     def action_print_copies(self) -> None:
-        dest = printer_dest(self.app.store.meta_get("printer"))
-        if not dest:
-            self.notify(t("receipts.print.no_printer"), severity="warning")
-            return
-        data = agreement_print.escpos(self.agreement)
-        self.worker = self.run_worker(
-            lambda: send(data, dest) or dest,
-            name="print",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        self.worker = print_escpos(self, agreement_print.escpos(self.agreement))
 
     def action_open_a4(self) -> None:
         if self.link is None:

@@ -19,10 +19,10 @@ from gridterm.core.model import label
 from gridterm.core.model.affairs import display_money
 from gridterm.core.receipts import ReceiptError
 from gridterm.core.receipts import notice_print as np
-from gridterm.core.receipts.render import printer_dest, send
 from gridterm.core.usecases.affairs import can_edit
 from gridterm.ui.officer.screens.affairs import state_text
 from gridterm.ui.officer.screens.base import GridScreen
+from gridterm.ui.officer.screens.receipt_output import print_escpos
 
 
 def notice_text(record: dict) -> str:
@@ -143,18 +143,7 @@ class NoticeScreen(GridScreen):
         except ReceiptError as exc:
             self.notify(str(exc), severity="warning")
             return
-        dest = printer_dest(self.app.store.meta_get("printer"))
-        if not dest:
-            self.notify(t("receipts.print.no_printer"), severity="warning")
-            return
-        data = paper.escpos()
-        self.worker = self.run_worker(
-            lambda: send(data, dest) or dest,
-            name="print",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        self.worker = print_escpos(self, paper.escpos())
 
     def action_open_a4(self) -> None:
         url = (self.app.enrollment or {}).get("service_url")

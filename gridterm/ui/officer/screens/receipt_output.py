@@ -1,6 +1,6 @@
 """Printing and saving a receipt, from the receipt screen or the Receipts list.
 
-``print_receipt(screen, printable)`` sends it to the printer set in Settings (meta
+``print_receipt(screen, printable)`` (any ESC/POS bytes: ``print_escpos``) sends it to the printer set in Settings (meta
 ``printer``) in a worker named "print"; with no printer set it says where to set one — in
 Settings, not a command-line flag.  ``save_receipt`` writes SVG and PNG files into the data
 folder's ``receipts/`` in a worker named "save".  A failure is said by the app (the screen
@@ -20,11 +20,16 @@ from gridterm.core.receipts.render import Printable, printer_dest, save_files, s
 
 
 def print_receipt(screen: Any, printable: Printable) -> Worker | None:
+    return print_escpos(screen, printable.escpos())
+
+
+def print_escpos(screen: Any, data: bytes) -> Worker | None:
+    """Send ESC/POS bytes (a receipt, an agreement's copies, a notice's paper) to the
+    printer set in Settings, in a worker named "print"; without one, say where to set it."""
     dest = printer_dest(screen.app.store.meta_get("printer"))
     if not dest:
         screen.notify(t("ux.print.no_printer"), severity="warning", timeout=10)
         return None
-    data = printable.escpos()
     return screen.run_worker(
         lambda: send(data, dest) or dest,
         name="print",
