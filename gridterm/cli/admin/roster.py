@@ -29,9 +29,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=command(import_households))
 
 
-def import_households(args: argparse.Namespace, session: Any) -> list[str]:
+def refuse_problems(problems: list, args: argparse.Namespace, area: str, counts: dict) -> None:
+    """An import whose file has problems writes nothing and says each (``area``: the
+    catalog's ``roster`` or ``training``, whose ``check.refused`` / ``import.refused`` and
+    ``check.summary`` word it)."""
+    if not problems:
+        return
     from gridterm.township.services.admin import AdminError
-    from gridterm.township.services.roster import import_roster, problems_text
+    from gridterm.township.services.roster import problems_text
+
+    raise AdminError(
+        f"{area}.check.refused" if args.check else f"{area}.import.refused",
+        path=str(args.file),
+        summary=t(f"{area}.check.summary", **counts),
+        n=len(problems),
+        problems=problems_text(problems),
+    )
+
+
+def import_households(args: argparse.Namespace, session: Any) -> list[str]:
+    from gridterm.township.services.roster import import_roster
 
     report = import_roster(session, args.grid, args.file, check=args.check)
     counts = dict(
@@ -40,15 +57,7 @@ def import_households(args: argparse.Namespace, session: Any) -> list[str]:
         unchanged=report.unchanged,
         grid=report.grid,
     )
-    if report.problems:
-        key = "roster.check.refused" if args.check else "roster.import.refused"
-        raise AdminError(
-            key,
-            path=str(args.file),
-            summary=t("roster.check.summary", **counts),
-            n=len(report.problems),
-            problems=problems_text(report.problems),
-        )
+    refuse_problems(report.problems, args, "roster", counts)
     lines = []
     if report.ignored_columns:
         joiner = t("roster.list_joiner")

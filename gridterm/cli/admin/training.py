@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from gridterm.cli.admin.roster import refuse_problems
 from gridterm.cli.admin.session import command
 from gridterm.core.i18n import t
 
@@ -41,9 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def import_officers(args: argparse.Namespace, session: Any) -> list[str]:
-    from gridterm.township.services.admin import AdminError
     from gridterm.township.services.officers import import_officers as run
-    from gridterm.township.services.roster import problems_text
 
     report = run(
         session, args.township, args.file, check=args.check, create_grids=args.create_grids
@@ -54,15 +53,7 @@ def import_officers(args: argparse.Namespace, session: Any) -> list[str]:
         changed=report.changed,
         unchanged=report.unchanged,
     )
-    if report.problems:
-        key = "training.check.refused" if args.check else "training.import.refused"
-        raise AdminError(
-            key,
-            path=str(args.file),
-            summary=t("training.check.summary", **counts),
-            n=len(report.problems),
-            problems=problems_text(report.problems),
-        )
+    refuse_problems(report.problems, args, "training", counts)
     lines = []
     if report.new_grids:
         joiner = t("roster.list_joiner")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridterm.core.i18n import t
 from gridterm.township import db
+from gridterm.township.services import departments as departments_service
 from gridterm.township.services.admin import (
     AdminError,
     clean_name,
@@ -74,12 +75,7 @@ def add_department(session: Session, county: str, name: str) -> db.Department:
     row = db.Department(
         id=new_id(), township_id=None, county_id=parent.id, name=clean_name(name), kind="department"
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        raise AdminError("departments.error.exists", name=row.name, township=parent.name) from None
-    return row
+    return departments_service.insert(session, row, parent.name)
 
 
 def departments(session: Session, county_id: str | None) -> list[db.Department]:

@@ -40,11 +40,18 @@ def add_department(
     if kind not in KINDS:
         raise AdminError("departments.error.bad_kind", value=kind, allowed=", ".join(KINDS))
     row = db.Department(id=new_id(), township_id=parent.id, name=clean_name(name), kind=kind)
+    return insert(session, row, parent.name)
+
+
+def insert(session: Session, row: db.Department, owner: str) -> db.Department:
+    """Add ``row`` (a township's or a county's department); AdminError naming ``owner`` when
+    the name is taken there (the unique constraint says so: two admins adding at once cannot
+    both succeed)."""
     try:
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        raise AdminError("departments.error.exists", name=row.name, township=parent.name) from None
+        raise AdminError("departments.error.exists", name=row.name, township=owner) from None
     return row
 
 
